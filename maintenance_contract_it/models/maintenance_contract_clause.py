@@ -1,0 +1,69 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .maintenance_clause import CLAUSE_CATEGORIES
+
+
+class MaintenanceContractClause(models.Model):
+    """A clause of one contract: an editable copy of a library clause, or one written for
+    this contract only."""
+
+    _name = "maintenance.contract.clause"
+    _description = "Contract Clause"
+    _order = "contract_id, category_sequence, sequence, id"
+
+    contract_id = fields.Many2one(
+        "maintenance.contract", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    clause_id = fields.Many2one("maintenance.clause", string="Library Clause", ondelete="set null")
+    name = fields.Char(string="Title", required=True)
+    category = fields.Selection(CLAUSE_CATEGORIES, required=True, default="specific")
+    category_sequence = fields.Integer(compute="_compute_category_sequence", store=True)
+    sequence = fields.Integer(default=10)
+    mandatory = fields.Boolean(readonly=True)
+    body = fields.Html(
+        help="Text of the clause; placeholders such as {{ customer }} are filled from the "
+        "contract."
+    )
+    body_rendered = fields.Html(
+        string="Rendered Text", compute="_compute_body_rendered", sanitize=False
+    )
+
+    @api.depends("category")
+    def _compute_category_sequence(self):
+        order = {key: index for index, (key, _label) in enumerate(CLAUSE_CATEGORIES)}
+        for clause in self:
+            clause.category_sequence = order.get(clause.category, len(order))
+
+    @api.depends("body", "contract_id")
+    def _compute_body_rendered(self):
+        for clause in self:
+            clause.body_rendered = clause.body or Markup()
+
+    @api.model
+    def _prepare_from_clause(self, clause):
+        """Values copying the library ``clause`` (in the customer's language later)."""
+        return {
+            "clause_id": clause.id,
+            "name": clause.name,
+            "category": clause.category,
+            "sequence": clause.sequence,
+            "mandatory": clause.mandatory,
+            "body": clause.body,
+        }
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_mandatory(self):
+        for clause in self:
+            if clause.mandatory and clause.contract_id.state != "cancelled":
+                raise UserError(
+                    self.env._(
+                        "The clause “%(clause)s” is mandatory and cannot be removed from "
+                        "the contract %(contract)s.",
+                        clause=clause.name,
+                        contract=clause.contract_id.name,
+                    )
+                )

@@ -1,0 +1,81 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class MaintenanceContractLine(models.Model):
+    """A recurring fee of a contract, invoiced every billing period."""
+
+    _name = "maintenance.contract.line"
+    _description = "Maintenance Contract Fee Line"
+    _order = "contract_id, sequence, id"
+    _check_company_auto = True
+
+    contract_id = fields.Many2one(
+        "maintenance.contract", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    sequence = fields.Integer(default=10)
+    product_id = fields.Many2one(
+        "product.product", check_company=True, domain=[("sale_ok", "=", True)]
+    )
+    name = fields.Text(
+        string="Description", required=True, compute="_compute_name", store=True, readonly=False
+    )
+    quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
+    price_unit = fields.Float(
+        string="Unit Price",
+        digits="Product Price",
+        compute="_compute_price_unit",
+        store=True,
+        readonly=False,
+    )
+    tax_ids = fields.Many2many(
+        "account.tax",
+        string="Taxes",
+        compute="_compute_tax_ids",
+        store=True,
+        readonly=False,
+        check_company=True,
+        domain=[("type_tax_use", "=", "sale")],
+    )
+    price_subtotal = fields.Monetary(
+        string="Subtotal", compute="_compute_price_subtotal", store=True
+    )
+
+    @api.depends("product_id")
+    def _compute_name(self):
+        for line in self:
+            if line.product_id:
+                line.name = line.product_id.get_product_multiline_description_sale()
+            elif not line.name:
+                line.name = False
+
+    @api.depends("product_id")
+    def _compute_price_unit(self):
+        for line in self:
+            if line.product_id:
+                line.price_unit = line.product_id.lst_price
+
+    @api.depends("product_id")
+    def _compute_tax_ids(self):
+        for line in self:
+            if line.product_id:
+                line.tax_ids = line.product_id.taxes_id.filtered_domain(
+                    self.env["account.tax"]._check_company_domain(line.company_id)
+                )
+
+    @api.depends("quantity", "price_unit")
+    def _compute_price_subtotal(self):
+        for line in self:
+            line.price_subtotal = line.quantity * line.price_unit
+
+    @api.constrains("quantity", "price_unit")
+    def _check_amounts(self):
+        for line in self:
+            if line.quantity < 0:
+                raise ValidationError(self.env._("The quantity of a fee line cannot be negative."))
+            if line.price_unit < 0:
+                raise ValidationError(
+                    self.env._("The unit price of a fee line cannot be negative.")
+                )

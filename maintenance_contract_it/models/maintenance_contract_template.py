@@ -1,0 +1,103 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.dates import NOTICE_UNITS, TERM_UNITS
+from .maintenance_contract import BILLING_FREQUENCIES
+
+
+class MaintenanceContractTemplate(models.Model):
+    """Default terms from which contracts are made in one step."""
+
+    _name = "maintenance.contract.template"
+    _description = "Maintenance Contract Template"
+    _order = "sequence, name"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
+    description = fields.Html(translate=True)
+    include_preventive = fields.Boolean(string="Preventive maintenance", default=True)
+    include_curative = fields.Boolean(string="Curative maintenance", default=True)
+    include_evolutive = fields.Boolean(string="Evolutive maintenance")
+    preventive_description = fields.Html(translate=True)
+    curative_description = fields.Html(translate=True)
+    evolutive_description = fields.Html(translate=True)
+    exclusions = fields.Html(translate=True)
+    specific_conditions = fields.Html(translate=True)
+    initial_term = fields.Integer(default=12, required=True)
+    initial_term_unit = fields.Selection(TERM_UNITS, default="month", required=True)
+    tacit_renewal = fields.Boolean(default=True)
+    renewal_term = fields.Integer(default=12, required=True)
+    renewal_term_unit = fields.Selection(TERM_UNITS, default="month", required=True)
+    notice_period = fields.Integer(default=3, required=True)
+    notice_period_unit = fields.Selection(NOTICE_UNITS, default="month", required=True)
+    billing_frequency = fields.Selection(BILLING_FREQUENCIES, default="monthly", required=True)
+    billing_in_advance = fields.Boolean(string="Invoice in advance", default=True)
+    payment_term_id = fields.Many2one("account.payment.term", check_company=True)
+    extra_hourly_rate = fields.Float(string="Hourly rate for extra services")
+    sla_policy_id = fields.Many2one("maintenance.sla.policy", check_company=True)
+    line_ids = fields.One2many(
+        "maintenance.contract.template.line", "template_id", string="Fee lines", copy=True
+    )
+    clause_ids = fields.Many2many(
+        "maintenance.clause",
+        string="Clauses",
+        help="Clauses copied into contracts made from this template. Mandatory library "
+        "clauses are always copied and cannot be removed from those contracts.",
+    )
+
+    @api.constrains("initial_term", "renewal_term", "notice_period")
+    def _check_terms(self):
+        for template in self:
+            if template.initial_term <= 0 or template.renewal_term <= 0:
+                raise ValidationError(
+                    self.env._("The initial term and the renewal term must be positive.")
+                )
+            if template.notice_period < 0:
+                raise ValidationError(self.env._("The notice period cannot be negative."))
+
+    def _prepare_contract_values(self, partner):
+        """Values of a new contract for ``partner`` made from this template."""
+        self.ensure_one()
+        return {
+            "template_id": self.id,
+            "partner_id": partner.id,
+            "company_id": (self.company_id or self.env.company).id,
+            "include_preventive": self.include_preventive,
+            "include_curative": self.include_curative,
+            "include_evolutive": self.include_evolutive,
+            "preventive_description": self.preventive_description,
+            "curative_description": self.curative_description,
+            "evolutive_description": self.evolutive_description,
+            "exclusions": self.exclusions,
+            "specific_conditions": self.specific_conditions,
+            "initial_term": self.initial_term,
+            "initial_term_unit": self.initial_term_unit,
+            "tacit_renewal": self.tacit_renewal,
+            "renewal_term": self.renewal_term,
+            "renewal_term_unit": self.renewal_term_unit,
+            "notice_period": self.notice_period,
+            "notice_period_unit": self.notice_period_unit,
+            "billing_frequency": self.billing_frequency,
+            "billing_in_advance": self.billing_in_advance,
+            "payment_term_id": self.payment_term_id.id,
+            "extra_hourly_rate": self.extra_hourly_rate,
+            "sla_policy_id": self.sla_policy_id.id,
+            "line_ids": [line._prepare_contract_line_command() for line in self.line_ids],
+            "clause_ids": self._prepare_contract_clause_commands(),
+        }
+
+    def _prepare_contract_clause_commands(self):
+        """Commands that copy the template's clauses into a contract."""
+        self.ensure_one()
+        contract_clause = self.env["maintenance.contract.clause"]
+        return [
+            Command.create(contract_clause._prepare_from_clause(clause))
+            for clause in self.clause_ids.sorted(lambda c: (c.category_sequence, c.sequence, c.id))
+        ]
+
+    def _mandatory_clauses(self):
+        """Library clauses every contract of this template must keep."""
+        return self.clause_ids.filtered("mandatory")

@@ -1,0 +1,29 @@
+from odoo import Command, fields, models
+
+
+class MaintenanceContractTemplateLine(models.Model):
+    _name = "maintenance.contract.template.line"
+    _description = "Maintenance Contract Template Fee Line"
+    _order = "template_id, sequence, id"
+
+    template_id = fields.Many2one(
+        "maintenance.contract.template", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer(default=10)
+    product_id = fields.Many2one("product.product", domain=[("sale_ok", "=", True)])
+    name = fields.Text(string="Description", required=True)
+    quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
+    price_unit = fields.Float(string="Unit Price", digits="Product Price")
+
+    def _prepare_contract_line_command(self):
+        self.ensure_one()
+        return Command.create(
+            {
+                "sequence": self.sequence,
+                "product_id": self.product_id.id,
+                "name": self.name,
+                "quantity": self.quantity,
+                "price_unit": self.price_unit,
+                "tax_ids": [Command.set(self.product_id.taxes_id.ids)],
+            }
+        )

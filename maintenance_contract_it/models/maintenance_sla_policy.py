@@ -1,0 +1,82 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+HELPDESK_PRIORITIES = [
+    ("0", "Low"),
+    ("1", "Medium"),
+    ("2", "High"),
+    ("3", "Very High"),
+]
+
+
+class MaintenanceSlaPolicy(models.Model):
+    """Service levels promised by a contract: targets per priority, support hours, pauses
+    and penalties."""
+
+    _name = "maintenance.sla.policy"
+    _description = "SLA Policy"
+    _order = "sequence, name"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    description = fields.Html(translate=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Support Hours",
+        required=True,
+        check_company=True,
+        default=lambda self: self.env.company.resource_calendar_id,
+        help="Working hours during which the SLA clocks run. Public holidays are the "
+        "calendar's leaves.",
+    )
+    line_ids = fields.One2many(
+        "maintenance.sla.policy.line", "policy_id", string="Targets", copy=True
+    )
+    pause_stage_ids = fields.Many2many(
+        "helpdesk.ticket.stage",
+        string="Pause Stages",
+        help="While a ticket is in one of these stages (e.g. waiting for the customer), "
+        "its SLA clocks are paused.",
+    )
+    penalty_per_hour = fields.Monetary(
+        string="Penalty per Hour Late",
+        currency_field="currency_id",
+        help="Amount due to the customer for each working hour beyond a target.",
+    )
+    penalty_cap_percent = fields.Float(
+        string="Penalty Cap (%)",
+        help="Maximum penalty per billing period, as a percentage of the period's "
+        "recurring fee. 0 means no cap.",
+    )
+
+    _sql_constraints = [
+        (
+            "penalty_positive",
+            "CHECK(penalty_per_hour >= 0 AND penalty_cap_percent >= 0 "
+            "AND penalty_cap_percent <= 100)",
+            "Penalties must be positive and the cap at most 100%.",
+        ),
+    ]
+
+    @api.constrains("line_ids")
+    def _check_line_ids(self):
+        for policy in self:
+            priorities = policy.line_ids.mapped("priority")
+            if len(priorities) != len(set(priorities)):
+                raise ValidationError(
+                    self.env._(
+                        "The SLA policy %(policy)s has several targets for the same " "priority.",
+                        policy=policy.name,
+                    )
+                )
+
+    def _get_line(self, priority):
+        """Return the target line of ``priority`` (a helpdesk priority key)."""
+        self.ensure_one()
+        return self.line_ids.filtered(lambda line: line.priority == priority)[:1]

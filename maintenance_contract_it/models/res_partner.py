@@ -1,0 +1,59 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    maintenance_contract_ids = fields.One2many(
+        "maintenance.contract", "partner_id", string="Maintenance Contracts"
+    )
+    maintenance_contract_count = fields.Integer(
+        compute="_compute_maintenance_counts", string="Contracts"
+    )
+    maintenance_equipment_count = fields.Integer(
+        compute="_compute_maintenance_counts", string="Equipment"
+    )
+
+    def _compute_maintenance_counts(self):
+        commercial = self.commercial_partner_id
+        contract_counts = dict(
+            self.env["maintenance.contract"]._read_group(
+                [("commercial_partner_id", "in", commercial.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        equipment_counts = dict(
+            self.env["maintenance.contract.equipment"]._read_group(
+                [("partner_id", "child_of", commercial.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.maintenance_contract_count = contract_counts.get(
+                partner.commercial_partner_id, 0
+            )
+            partner.maintenance_equipment_count = sum(
+                count
+                for equipment_partner, count in equipment_counts.items()
+                if equipment_partner.commercial_partner_id == partner.commercial_partner_id
+            )
+
+    def action_view_maintenance_contracts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "maintenance_contract_it.maintenance_contract_action"
+        )
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def action_view_maintenance_equipment(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "maintenance_contract_it.maintenance_contract_equipment_action"
+        )
+        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action

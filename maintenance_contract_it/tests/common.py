@@ -1,0 +1,118 @@
+"""Shared fixtures of the module's tests: a company with French-style support hours, a
+customer, an SLA policy, a template and users of every kind."""
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class MaintenanceContractCommon(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.manager = new_test_user(
+            cls.env,
+            login="mcit_manager",
+            groups="maintenance_contract_it.group_maintenance_contract_manager,"
+            "helpdesk_mgmt.group_helpdesk_manager,account.group_account_invoice",
+            name="Contract Manager",
+        )
+        cls.user = new_test_user(
+            cls.env,
+            login="mcit_user",
+            groups="maintenance_contract_it.group_maintenance_contract_user,"
+            "helpdesk_mgmt.group_helpdesk_user",
+            name="Contract User",
+        )
+        cls.calendar_8x5 = cls.env["resource.calendar"].create(
+            {
+                "name": "Support 8x5 (test)",
+                "tz": "Europe/Paris",
+                "company_id": cls.company.id,
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"Day {day} {part}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                            "day_period": part,
+                        }
+                    )
+                    for day in range(5)
+                    for part, start, end in (("morning", 9, 13), ("afternoon", 14, 18))
+                ],
+            }
+        )
+        cls.sla_policy = cls.env["maintenance.sla.policy"].create(
+            {
+                "name": "Business hours (test)",
+                "calendar_id": cls.calendar_8x5.id,
+                "penalty_per_hour": 50.0,
+                "penalty_cap_percent": 10.0,
+                "line_ids": [
+                    Command.create({"priority": "0", "response_hours": 16, "resolution_hours": 40}),
+                    Command.create({"priority": "1", "response_hours": 8, "resolution_hours": 24}),
+                    Command.create({"priority": "2", "response_hours": 4, "resolution_hours": 16}),
+                    Command.create({"priority": "3", "response_hours": 1, "resolution_hours": 4}),
+                ],
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Durand Industries (test)", "is_company": True, "lang": "en_US"}
+        )
+        cls.customer_contact = cls.env["res.partner"].create(
+            {
+                "name": "Claire Durand",
+                "parent_id": cls.customer.id,
+                "email": "claire@durand.example",
+            }
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Monthly maintenance fee (test)", "type": "service", "list_price": 100.0}
+        )
+        cls.clause_confidentiality = cls.env["maintenance.clause"].create(
+            {
+                "name": "Confidentiality (test)",
+                "category": "security",
+                "mandatory": True,
+                "body": "<p>Both parties keep confidential what they learn.</p>",
+            }
+        )
+        cls.clause_optional = cls.env["maintenance.clause"].create(
+            {
+                "name": "On-site visits (test)",
+                "category": "specific",
+                "body": "<p>Visits on site are planned together.</p>",
+            }
+        )
+        cls.template = cls.env["maintenance.contract.template"].create(
+            {
+                "name": "Workstation maintenance (test)",
+                "initial_term": 12,
+                "renewal_term": 12,
+                "notice_period": 3,
+                "billing_frequency": "monthly",
+                "sla_policy_id": cls.sla_policy.id,
+                "extra_hourly_rate": 80.0,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "product_id": cls.product.id,
+                            "name": "Workstation maintenance",
+                            "quantity": 10,
+                            "price_unit": 25.0,
+                        }
+                    )
+                ],
+                "clause_ids": [Command.set((cls.clause_confidentiality | cls.clause_optional).ids)],
+            }
+        )
+
+    @classmethod
+    def _create_contract(cls, **values):
+        """A draft contract for the test customer, from the test template."""
+        vals = cls.template._prepare_contract_values(cls.customer)
+        vals.update({"date_start": "2026-01-01"}, **values)
+        return cls.env["maintenance.contract"].create(vals)
