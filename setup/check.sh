@@ -3,7 +3,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
 export PATH="$VENV/bin:$PATH"
-if [ -d .git ]; then
+if git rev-parse --git-dir >/dev/null 2>&1; then
     PRE_COMMIT_HOME=$MCIT_HOME/pre-commit pre-commit run --all-files --show-diff-on-failure
 else
     die "not a git checkout: the checks run on the files git tracks"
