@@ -31,6 +31,14 @@
         "views/maintenance_contract_template_views.xml",
         "views/res_partner_views.xml",
         "views/menus.xml",
+        "wizards/maintenance_contract_create_wizard_views.xml",
+        "report/maintenance_contract_report.xml",
+        "report/maintenance_contract_templates.xml",
     ],
     "demo": [],
+    "assets": {
+        "web.assets_tests": [
+            "maintenance_contract_it/static/src/tours/maintenance_contract_from_template_tour.js",
+        ],
+    },
 }

@@ -2,6 +2,7 @@ from . import (
     maintenance_clause,
     maintenance_contract,
     maintenance_contract_clause,
+    maintenance_contract_document,
     maintenance_contract_equipment,
     maintenance_contract_line,
     maintenance_contract_template,

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import get_lang
 
 CLAUSE_CATEGORIES = [
     ("object", "Object"),
@@ -39,9 +40,34 @@ class MaintenanceClause(models.Model):
     )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company")
+    placeholders_help = fields.Html(
+        string="Placeholders", compute="_compute_placeholders_help", sanitize=False
+    )
 
     @api.depends("category")
     def _compute_category_sequence(self):
         order = {key: index for index, (key, _label) in enumerate(CLAUSE_CATEGORIES)}
         for clause in self:
             clause.category_sequence = order.get(clause.category, len(order))
+
+    def _compute_placeholders_help(self):
+        self.placeholders_help = self.env["maintenance.contract"]._get_clause_placeholders_help()
+
+    @api.constrains("body")
+    def _check_body_placeholders(self):
+        """Every translation of the body only uses known placeholders."""
+        contract_model = self.env["maintenance.contract"]
+        langs = {code for code, _name in self.env["res.lang"].get_installed()}
+        langs.add(get_lang(self.env).code)
+        for clause in self:
+            for lang in langs:
+                translated = clause.with_context(lang=lang)
+                contract_model._check_clause_placeholders(translated.body, translated.name)
+
+    def _update_field_translations(self, field_name, translations, digest=None, source_lang=None):
+        res = super()._update_field_translations(
+            field_name, translations, digest=digest, source_lang=source_lang
+        )
+        if field_name == "body":
+            self._check_body_placeholders()
+        return res

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.dates import NOTICE_UNITS, TERM_UNITS, term_end
@@ -268,13 +268,25 @@ class MaintenanceContract(models.Model):
 
     @api.onchange("template_id")
     def _onchange_template_id(self):
+        """Fill the contract from the template: its terms and fee lines replace the current
+        ones, its clauses replace the library clauses; mandatory clauses and the clauses
+        written for this contract stay."""
         if not self.template_id:
             return
         values = self.template_id._prepare_contract_values(self.partner_id)
-        values.pop("partner_id")
-        values.pop("company_id")
-        values["clause_ids"] = self.template_id._prepare_contract_clause_commands()
+        for fname in ("partner_id", "company_id", "line_ids", "clause_ids"):
+            values.pop(fname)
         self.update(values)
+        self.line_ids = [Command.clear()] + [
+            line._prepare_contract_line_command() for line in self.template_id.line_ids
+        ]
+        kept = self.clause_ids.filtered(lambda clause: clause.mandatory or not clause.clause_id)
+        new_clauses = self.env["maintenance.contract.clause"]
+        for command in self.template_id._prepare_contract_clause_commands(
+            self._get_clause_lang(), exclude=kept.clause_id
+        ):
+            new_clauses |= new_clauses.new(command[2])
+        self.clause_ids = kept | new_clauses
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -291,20 +303,28 @@ class MaintenanceContract(models.Model):
         contracts._add_mandatory_clauses()
         return contracts
 
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("template_id"):
+            self._add_mandatory_clauses()
+        return res
+
     def _add_mandatory_clauses(self):
-        """Add the template's mandatory clauses that a contract is missing."""
-        commands = self.env["maintenance.contract.clause"]
+        """Add the template's mandatory clauses that a contract is missing, in the
+        customer's language."""
+        contract_clause = self.env["maintenance.contract.clause"]
+        vals_list = []
         for contract in self.filtered("template_id"):
-            present = contract.clause_ids.clause_id
-            missing = contract.template_id._mandatory_clauses() - present
-            for clause in missing:
-                commands |= commands.create(
-                    dict(
-                        self.env["maintenance.contract.clause"]._prepare_from_clause(clause),
-                        contract_id=contract.id,
-                    )
-                )
-        return commands
+            lang = contract._get_clause_lang()
+            missing = contract.template_id._mandatory_clauses() - contract.clause_ids.clause_id
+            vals_list += [
+                {
+                    **contract_clause._prepare_from_clause(clause, lang=lang),
+                    "contract_id": contract.id,
+                }
+                for clause in missing
+            ]
+        return contract_clause.create(vals_list)
 
     def action_view_equipment(self):
         self.ensure_one()
@@ -317,6 +337,10 @@ class MaintenanceContract(models.Model):
             "default_company_id": self.company_id.id,
         }
         return action
+
+    def action_print_contract(self):
+        report = self.env.ref("maintenance_contract_it.maintenance_contract_report_action")
+        return report.report_action(self, config=False)
 
     def _get_report_base_filename(self):
         self.ensure_one()

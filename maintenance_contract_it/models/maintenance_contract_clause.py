@@ -23,13 +23,24 @@ class MaintenanceContractClause(models.Model):
     category = fields.Selection(CLAUSE_CATEGORIES, required=True, default="specific")
     category_sequence = fields.Integer(compute="_compute_category_sequence", store=True)
     sequence = fields.Integer(default=10)
-    mandatory = fields.Boolean(readonly=True)
+    mandatory = fields.Boolean(
+        compute="_compute_mandatory",
+        store=True,
+        help="Copy of a mandatory library clause: it cannot be removed from the contract.",
+    )
     body = fields.Html(
         help="Text of the clause; placeholders such as {{ customer }} are filled from the "
         "contract."
     )
     body_rendered = fields.Html(
-        string="Rendered Text", compute="_compute_body_rendered", sanitize=False
+        string="Rendered Text",
+        compute="_compute_body_rendered",
+        sanitize=False,
+        help="The text with its placeholders filled from the contract, in the customer's "
+        "language.",
+    )
+    placeholders_help = fields.Html(
+        string="Placeholders", compute="_compute_placeholders_help", sanitize=False
     )
 
     @api.depends("category")
@@ -38,20 +49,39 @@ class MaintenanceContractClause(models.Model):
         for clause in self:
             clause.category_sequence = order.get(clause.category, len(order))
 
+    @api.depends("clause_id.mandatory")
+    def _compute_mandatory(self):
+        for clause in self:
+            clause.mandatory = clause.clause_id.mandatory
+
     @api.depends("body", "contract_id")
     def _compute_body_rendered(self):
         for clause in self:
-            clause.body_rendered = clause.body or Markup()
+            if clause.contract_id:
+                clause.body_rendered = clause.contract_id._render_clause_body(clause.body)
+            else:
+                clause.body_rendered = clause.body or Markup()
+
+    def _compute_placeholders_help(self):
+        self.placeholders_help = self.env["maintenance.contract"]._get_clause_placeholders_help()
+
+    @api.constrains("body")
+    def _check_body_placeholders(self):
+        contract_model = self.env["maintenance.contract"]
+        for clause in self:
+            contract_model._check_clause_placeholders(clause.body, clause.name)
 
     @api.model
-    def _prepare_from_clause(self, clause):
-        """Values copying the library ``clause`` (in the customer's language later)."""
+    def _prepare_from_clause(self, clause, lang=None):
+        """Values copying the library ``clause``, its texts in ``lang`` (the customer's
+        language)."""
+        if lang:
+            clause = clause.with_context(lang=lang)
         return {
             "clause_id": clause.id,
             "name": clause.name,
             "category": clause.category,
             "sequence": clause.sequence,
-            "mandatory": clause.mandatory,
             "body": clause.body,
         }
 

@@ -1,5 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import get_lang
 
 from ..tools.dates import NOTICE_UNITS, TERM_UNITS
 from .maintenance_contract import BILLING_FREQUENCIES
@@ -58,44 +59,58 @@ class MaintenanceContractTemplate(models.Model):
             if template.notice_period < 0:
                 raise ValidationError(self.env._("The notice period cannot be negative."))
 
-    def _prepare_contract_values(self, partner):
-        """Values of a new contract for ``partner`` made from this template."""
+    def action_new_contract(self):
+        """Open the wizard that makes a contract from this template."""
         self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "maintenance_contract_it.maintenance_contract_create_wizard_action"
+        )
+        action["context"] = {"default_template_id": self.id}
+        return action
+
+    def _prepare_contract_values(self, partner):
+        """Values of a new contract for ``partner`` made from this template, its texts in
+        the customer's language."""
+        self.ensure_one()
+        lang = get_lang(self.env, partner.lang).code
+        template = self.with_context(lang=lang)
         return {
-            "template_id": self.id,
+            "template_id": template.id,
             "partner_id": partner.id,
             "company_id": (self.company_id or self.env.company).id,
-            "include_preventive": self.include_preventive,
-            "include_curative": self.include_curative,
-            "include_evolutive": self.include_evolutive,
-            "preventive_description": self.preventive_description,
-            "curative_description": self.curative_description,
-            "evolutive_description": self.evolutive_description,
-            "exclusions": self.exclusions,
-            "specific_conditions": self.specific_conditions,
-            "initial_term": self.initial_term,
-            "initial_term_unit": self.initial_term_unit,
-            "tacit_renewal": self.tacit_renewal,
-            "renewal_term": self.renewal_term,
-            "renewal_term_unit": self.renewal_term_unit,
-            "notice_period": self.notice_period,
-            "notice_period_unit": self.notice_period_unit,
-            "billing_frequency": self.billing_frequency,
-            "billing_in_advance": self.billing_in_advance,
-            "payment_term_id": self.payment_term_id.id,
-            "extra_hourly_rate": self.extra_hourly_rate,
-            "sla_policy_id": self.sla_policy_id.id,
-            "line_ids": [line._prepare_contract_line_command() for line in self.line_ids],
-            "clause_ids": self._prepare_contract_clause_commands(),
+            "include_preventive": template.include_preventive,
+            "include_curative": template.include_curative,
+            "include_evolutive": template.include_evolutive,
+            "preventive_description": template.preventive_description,
+            "curative_description": template.curative_description,
+            "evolutive_description": template.evolutive_description,
+            "exclusions": template.exclusions,
+            "specific_conditions": template.specific_conditions,
+            "initial_term": template.initial_term,
+            "initial_term_unit": template.initial_term_unit,
+            "tacit_renewal": template.tacit_renewal,
+            "renewal_term": template.renewal_term,
+            "renewal_term_unit": template.renewal_term_unit,
+            "notice_period": template.notice_period,
+            "notice_period_unit": template.notice_period_unit,
+            "billing_frequency": template.billing_frequency,
+            "billing_in_advance": template.billing_in_advance,
+            "payment_term_id": template.payment_term_id.id,
+            "extra_hourly_rate": template.extra_hourly_rate,
+            "sla_policy_id": template.sla_policy_id.id,
+            "line_ids": [line._prepare_contract_line_command() for line in template.line_ids],
+            "clause_ids": template._prepare_contract_clause_commands(lang),
         }
 
-    def _prepare_contract_clause_commands(self):
-        """Commands that copy the template's clauses into a contract."""
+    def _prepare_contract_clause_commands(self, lang=None, exclude=None):
+        """Commands that copy the template's clauses, in ``lang``, into a contract, except the
+        library clauses ``exclude`` (already in the contract)."""
         self.ensure_one()
         contract_clause = self.env["maintenance.contract.clause"]
+        clauses = self.clause_ids - exclude if exclude else self.clause_ids
         return [
-            Command.create(contract_clause._prepare_from_clause(clause))
-            for clause in self.clause_ids.sorted(lambda c: (c.category_sequence, c.sequence, c.id))
+            Command.create(contract_clause._prepare_from_clause(clause, lang=lang))
+            for clause in clauses.sorted(lambda c: (c.category_sequence, c.sequence, c.id))
         ]
 
     def _mandatory_clauses(self):

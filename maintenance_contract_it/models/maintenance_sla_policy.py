@@ -80,3 +80,41 @@ class MaintenanceSlaPolicy(models.Model):
         """Return the target line of ``priority`` (a helpdesk priority key)."""
         self.ensure_one()
         return self.line_ids.filtered(lambda line: line.priority == priority)[:1]
+
+    def _get_support_hours_summary(self):
+        """The support hours as text lines, consecutive days with the same hours together:
+        a list of ``(days, hours)``, e.g. ``("Monday – Friday", "09:00–13:00, 14:00–18:00")``,
+        in the context's language."""
+        self.ensure_one()
+        attendance_model = self.env["resource.calendar.attendance"]
+        day_names = dict(attendance_model._fields["dayofweek"]._description_selection(self.env))
+        attendances = self.calendar_id.attendance_ids.filtered(
+            lambda a: not a.display_type and a.week_type in (False, "0")
+        )
+        hours_by_day = {}
+        for attendance in attendances.sorted(lambda a: (int(a.dayofweek), a.hour_from)):
+            hours_by_day.setdefault(int(attendance.dayofweek), []).append(
+                f"{self._format_hour(attendance.hour_from)}–{self._format_hour(attendance.hour_to)}"
+            )
+        groups = []  # [first day, last day, hours]
+        for day in sorted(hours_by_day):
+            hours = ", ".join(hours_by_day[day])
+            if groups and groups[-1][1] == day - 1 and groups[-1][2] == hours:
+                groups[-1][1] = day
+            else:
+                groups.append([day, day, hours])
+        return [
+            (
+                day_names[str(first)]
+                if first == last
+                else f"{day_names[str(first)]} – {day_names[str(last)]}",
+                hours,
+            )
+            for first, last, hours in groups
+        ]
+
+    @staticmethod
+    def _format_hour(hour):
+        """``9.5`` as ``09:30``."""
+        minutes = round(hour * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
