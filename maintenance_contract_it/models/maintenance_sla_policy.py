@@ -89,7 +89,7 @@ class MaintenanceSlaPolicy(models.Model):
         attendance_model = self.env["resource.calendar.attendance"]
         day_names = dict(attendance_model._fields["dayofweek"]._description_selection(self.env))
         attendances = self.calendar_id.attendance_ids.filtered(
-            lambda a: not a.display_type and a.week_type in (False, "0")
+            lambda a: not a.display_type and a.day_period != "lunch" and a.week_type in (False, "0")
         )
         hours_by_day = {}
         for attendance in attendances.sorted(lambda a: (int(a.dayofweek), a.hour_from)):

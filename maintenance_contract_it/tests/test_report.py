@@ -126,6 +126,17 @@ class TestReport(MaintenanceContractCommon):
         self.assertEqual(report.binding_model_id.model, "maintenance.contract")
 
     def test_support_hours_summary(self):
+        self.calendar_8x5.attendance_ids = [
+            Command.create(
+                {
+                    "name": "Lunch",
+                    "dayofweek": "0",
+                    "hour_from": 13,
+                    "hour_to": 14,
+                    "day_period": "lunch",
+                }
+            )
+        ]
         self.assertEqual(
             self.sla_policy._get_support_hours_summary(),
             [("Monday – Friday", "09:00–13:00, 14:00–18:00")],
