@@ -71,6 +71,25 @@ class MaintenanceContractClause(models.Model):
         for clause in self:
             contract_model._check_clause_placeholders(clause.body, clause.name)
 
+    @api.onchange("clause_id")
+    def _onchange_clause_id(self):
+        """Copy the chosen library clause, in the customer's language."""
+        if self.clause_id:
+            lang = self.contract_id._get_clause_lang() if self.contract_id else None
+            values = self._prepare_from_clause(self.clause_id, lang=lang)
+            values.pop("clause_id")
+            self.update(values)
+
+    def write(self, vals):
+        if any(fname in vals for fname in ("clause_id", "contract_id")):
+            for clause in self.filtered("mandatory"):
+                if (
+                    vals.get("clause_id", clause.clause_id.id) != clause.clause_id.id
+                    or vals.get("contract_id", clause.contract_id.id) != clause.contract_id.id
+                ):
+                    clause._raise_mandatory()
+        return super().write(vals)
+
     @api.model
     def _prepare_from_clause(self, clause, lang=None):
         """Values copying the library ``clause``, its texts in ``lang`` (the customer's
@@ -89,11 +108,15 @@ class MaintenanceContractClause(models.Model):
     def _unlink_except_mandatory(self):
         for clause in self:
             if clause.mandatory and clause.contract_id.state != "cancelled":
-                raise UserError(
-                    self.env._(
-                        "The clause “%(clause)s” is mandatory and cannot be removed from "
-                        "the contract %(contract)s.",
-                        clause=clause.name,
-                        contract=clause.contract_id.name,
-                    )
-                )
+                clause._raise_mandatory()
+
+    def _raise_mandatory(self):
+        self.ensure_one()
+        raise UserError(
+            self.env._(
+                "The clause “%(clause)s” is mandatory and cannot be removed from the contract "
+                "%(contract)s.",
+                clause=self.name,
+                contract=self.contract_id.name,
+            )
+        )

@@ -170,6 +170,24 @@ class TestTemplate(MaintenanceContractCommon):
         optional.unlink()
         self.assertEqual(contract.clause_ids, mandatory)
 
+    def test_mandatory_clause_not_detached(self):
+        contract = self._create_contract()
+        mandatory = contract.clause_ids.filtered("mandatory")
+        with self.assertRaisesRegex(UserError, "is mandatory and cannot be removed"):
+            mandatory.clause_id = self.clause_optional
+        with self.assertRaisesRegex(UserError, "is mandatory and cannot be removed"):
+            mandatory.contract_id = self._create_contract()
+
+    def test_library_clause_added_by_hand(self):
+        self.customer.lang = "fr_FR"
+        self.clause_optional.with_context(lang="fr_FR").name = "Visites sur site (test)"
+        contract = self._create_contract(clause_ids=[])
+        with Form(contract) as contract_form, contract_form.clause_ids.new() as clause:
+            clause.clause_id = self.clause_optional
+            self.assertEqual(clause.name, "Visites sur site (test)")
+            self.assertEqual(clause.category, "specific")
+        self.assertIn(self.clause_optional, contract.clause_ids.clause_id)
+
     def test_mandatory_clause_protected_in_form(self):
         contract = self._create_contract()
         contract_form = Form(contract)
