@@ -49,7 +49,8 @@ class MaintenanceIntervention(models.Model):
         store=True,
         readonly=False,
         precompute=True,
-        domain="[('state', '=', 'active')]",
+        domain="[('state', '=', 'active'), ('commercial_partner_id', '=', commercial_partner_id)] "
+        "if commercial_partner_id else [('state', '=', 'active')]",
         help="Leave empty for work outside any contract: it is then billable.",
     )
     partner_id = fields.Many2one(
@@ -84,6 +85,15 @@ class MaintenanceIntervention(models.Model):
         string="Technicians",
         domain="[('share', '=', False)]",
         default=lambda self: self.env.user,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Lead Technician",
+        index=True,
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+        domain="[('id', 'in', user_ids)]",
     )
     kind = fields.Selection(INTERVENTION_KINDS, required=True, default="curative", tracking=True)
     state = fields.Selection(
@@ -219,6 +229,12 @@ class MaintenanceIntervention(models.Model):
                 intervention.equipment_id = equipment
             elif intervention.equipment_id not in intervention.contract_id.equipment_ids:
                 intervention.equipment_id = False
+
+    @api.depends("user_ids")
+    def _compute_user_id(self):
+        for intervention in self:
+            if intervention.user_id not in intervention.user_ids:
+                intervention.user_id = intervention.user_ids[:1]
 
     @api.depends("actual_start", "actual_end")
     def _compute_duration(self):
@@ -361,6 +377,7 @@ class MaintenanceIntervention(models.Model):
                     )
                 )
         self.state = "done"
+        return True
 
     def action_sign(self):
         for intervention in self:
@@ -383,16 +400,19 @@ class MaintenanceIntervention(models.Model):
             intervention.write(
                 {"state": "signed", "signed_on": intervention.signed_on or fields.Datetime.now()}
             )
+        return True
 
     def action_cancel(self):
         if self.filtered(lambda i: i.state == "signed"):
             raise UserError(self.env._("A signed intervention report cannot be cancelled."))
         self.state = "cancelled"
+        return True
 
     def action_reset_to_planned(self):
         if self.filtered(lambda i: i.state == "signed"):
             raise UserError(self.env._("A signed intervention report cannot be reopened."))
         self.state = "planned"
+        return True
 
     def _is_covered_by_contract(self):
         """Whether the contract includes this kind of work, for this ticket."""
@@ -410,6 +430,7 @@ class MaintenanceIntervention(models.Model):
             "partner_id",
             "equipment_id",
             "user_ids",
+            "user_id",
             "kind",
             "actual_start",
             "actual_end",

@@ -56,6 +56,7 @@ class TestPreventivePlan(InterventionCommon):
         self.assertEqual(visit.partner_id, self.customer)
         self.assertEqual(visit.equipment_id, self.server)
         self.assertEqual(visit.user_ids, self.technician)
+        self.assertEqual(visit.user_id, self.technician)
         self.assertEqual(visit.coverage, "covered")
         # 14:30 in Paris (winter time) is 13:30 UTC.
         self.assertEqual(str(visit.scheduled_start), "2026-01-15 13:30:00")
