@@ -42,4 +42,9 @@
         "views/maintenance_intervention_menus.xml",
     ],
     "demo": [],
+    "assets": {
+        "web.assets_tests": [
+            "maintenance_contract_it/static/src/tours/maintenance_intervention_tour.js",
+        ],
+    },
 }

@@ -1,1 +1,1 @@
-from . import test_contract, test_intervention, test_preventive_plan
+from . import test_contract, test_intervention, test_intervention_tour, test_preventive_plan
