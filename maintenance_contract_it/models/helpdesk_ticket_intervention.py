@@ -78,7 +78,7 @@ class HelpdeskTicket(models.Model):
         return self.env["maintenance.contract.equipment"]
 
     def _is_intervention_covered(self):
-        """Whether work on this ticket is covered by its contract; the SLA part flags tickets
-        that are outside the contract (exclusions) and overrides this."""
+        """Whether work on this ticket is covered by its contract: not when the agent flagged
+        the ticket as not covered (the SLA part's ``not_covered``, e.g. an exclusion)."""
         self.ensure_one()
-        return True
+        return not ("not_covered" in self._fields and self.not_covered)
