@@ -34,11 +34,21 @@
         "wizards/maintenance_contract_create_wizard_views.xml",
         "report/maintenance_contract_report.xml",
         "report/maintenance_contract_templates.xml",
+        "security/maintenance_intervention_security.xml",
+        "data/ir_sequence_intervention_data.xml",
+        "data/ir_cron_intervention_data.xml",
+        "views/maintenance_intervention_views.xml",
+        "views/maintenance_preventive_plan_views.xml",
+        "views/maintenance_contract_intervention_views.xml",
+        "views/helpdesk_ticket_intervention_views.xml",
+        "report/maintenance_intervention_report.xml",
+        "views/maintenance_intervention_menus.xml",
     ],
     "demo": [],
     "assets": {
         "web.assets_tests": [
             "maintenance_contract_it/static/src/tours/maintenance_contract_from_template_tour.js",
+            "maintenance_contract_it/static/src/tours/maintenance_intervention_tour.js",
         ],
     },
 }

@@ -1,1 +1,10 @@
-from . import test_clause_rendering, test_contract, test_report, test_template, test_tour_contract
+from . import (
+    test_clause_rendering,
+    test_contract,
+    test_intervention,
+    test_intervention_tour,
+    test_preventive_plan,
+    test_report,
+    test_template,
+    test_tour_contract,
+)

@@ -116,3 +116,47 @@ class MaintenanceContractCommon(TransactionCase):
         vals = cls.template._prepare_contract_values(cls.customer)
         vals.update({"date_start": "2026-01-01"}, **values)
         return cls.env["maintenance.contract"].create(vals)
+
+
+class InterventionCommon(MaintenanceContractCommon):
+    """An active contract covering one server, and a helpdesk ticket of its customer."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = cls.env["maintenance.contract.equipment"].create(
+            {"name": "File server (test)", "partner_id": cls.customer.id, "category": "server"}
+        )
+        cls.contract = cls._create_contract(equipment_ids=[Command.set(cls.server.ids)])
+        cls.contract.state = "active"
+        cls.technician = new_test_user(
+            cls.env,
+            login="mcit_technician",
+            groups="maintenance_contract_it.group_maintenance_contract_user,"
+            "helpdesk_mgmt.group_helpdesk_user",
+            name="Technician",
+            tz="Europe/Paris",
+        )
+
+    @classmethod
+    def _create_ticket(cls, partner=None, **values):
+        return cls.env["helpdesk.ticket"].create(
+            dict(
+                {
+                    "name": "The file server does not answer",
+                    "description": "<p>Nobody can open the shared folders.</p>",
+                    "partner_id": (partner or cls.customer_contact).id,
+                },
+                **values,
+            )
+        )
+
+    @classmethod
+    def _create_intervention(cls, **values):
+        vals = {
+            "contract_id": cls.contract.id,
+            "kind": "curative",
+            "user_ids": [Command.set(cls.technician.ids)],
+        }
+        vals.update(values)
+        return cls.env["maintenance.intervention"].create(vals)

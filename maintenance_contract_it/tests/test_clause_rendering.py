@@ -68,7 +68,7 @@ class TestClauseRendering(MaintenanceContractCommon):
         for expected in (
             f"conviennent du contrat {contract.name}",
             "from 31/01/2026 to 30/01/2027",
-            "answer in 1,50 h",
+            "answer in 1,50\xa0h",  # French: no-break space before the unit
             "Fee 250,00\xa0€",
             "000,00\xa0€ a year",
             "234,50\xa0€",

@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class MaintenanceContract(models.Model):
+    _inherit = "maintenance.contract"
+
+    preventive_plan_ids = fields.One2many(
+        "maintenance.preventive.plan",
+        "contract_id",
+        context={"active_test": False},
+    )
+
+    def action_generate_preventive_interventions(self):
+        """Plan now the preventive visits the scheduled job would plan."""
+        plans = self.preventive_plan_ids.filtered("active")
+        for plan in plans:
+            plan._generate_interventions()
+        return self.action_view_interventions()

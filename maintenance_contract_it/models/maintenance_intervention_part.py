@@ -1,0 +1,39 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class MaintenanceInterventionPart(models.Model):
+    """A part or some material used during an intervention."""
+
+    _name = "maintenance.intervention.part"
+    _description = "Part Used in an Intervention"
+    _order = "intervention_id, sequence, id"
+    _check_company_auto = True
+
+    intervention_id = fields.Many2one(
+        "maintenance.intervention", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="intervention_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    product_id = fields.Many2one("product.product", check_company=True)
+    name = fields.Char(
+        string="Description",
+        required=True,
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
+    uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+
+    @api.depends("product_id")
+    def _compute_name(self):
+        for part in self:
+            if part.product_id:
+                part.name = part.product_id.display_name
+
+    @api.constrains("quantity")
+    def _check_quantity(self):
+        if any(part.quantity <= 0 for part in self):
+            raise ValidationError(self.env._("The quantity of a part must be positive."))
