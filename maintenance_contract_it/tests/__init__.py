@@ -1,1 +1,1 @@
-from . import test_contract
+from . import test_amendment, test_contract, test_price_revision

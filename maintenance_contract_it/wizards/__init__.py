@@ -1,0 +1,1 @@
+from . import maintenance_contract_revision_wizard, maintenance_contract_revision_wizard_line
