@@ -105,11 +105,16 @@ class MaintenanceContract(models.Model):
 
     @api.depends("revision_enabled", "date_start")
     def _compute_revision_next_date(self):
+        """The next anniversary of the start date (never one already past)."""
+        today = fields.Date.context_today(self)
         for contract in self:
-            if contract.revision_enabled and contract.date_start:
-                contract.revision_next_date = contract.date_start + relativedelta(years=1)
-            else:
+            if not (contract.revision_enabled and contract.date_start):
                 contract.revision_next_date = False
+                continue
+            years = 1
+            while contract.date_start + relativedelta(years=years) < today:
+                years += 1
+            contract.revision_next_date = contract.date_start + relativedelta(years=years)
 
     @api.depends("revision_fixed_part")
     def _compute_revision_variable_part(self):
@@ -461,7 +466,8 @@ class MaintenanceContract(models.Model):
             + [("revision_next_date", "<=", today + relativedelta(days=max_delay))]
         ).filtered(
             lambda c: c.revision_reminder_for != c.revision_next_date
-            and c.revision_next_date
+            and today
+            < c.revision_next_date
             <= today + relativedelta(days=c.company_id.maintenance_revision_reminder_days)
         )
         due = self.search(self._revision_domain() + [("revision_next_date", "<=", today)])

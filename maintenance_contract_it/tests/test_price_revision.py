@@ -78,12 +78,24 @@ class TestPriceRevision(MaintenanceContractCommon):
             "revision_reference_month": "2023-01-15",
         }
         vals.update(values)
-        contract = self._create_contract(**vals)
+        with freeze_time("2024-06-01"):
+            contract = self._create_contract(**vals)
+            contract.flush_recordset()
         contract.state = "active"
         return contract
 
     def _activities(self, contract, xmlid):
         return contract.activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(xmlid))
+
+    def test_next_revision_date_is_next_anniversary(self):
+        with freeze_time("2026-03-10"):
+            contract = self._create_contract(
+                date_start="2024-03-15",
+                revision_enabled=True,
+                revision_index_id=self.index.id,
+                revision_reference_month="2024-01-01",
+            )
+            self.assertEqual(str(contract.revision_next_date), "2026-03-15")
 
     def test_contract_revision_terms(self):
         contract = self._revised_contract()
