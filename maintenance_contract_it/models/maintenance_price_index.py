@@ -31,19 +31,17 @@ class MaintenancePriceIndex(models.Model):
             index.last_value_id = index.value_ids.sorted("month", reverse=True)[:1]
 
     def _get_published_value(self, date):
-        """Latest value published on ``date``.
-
-        A value without a publication date counts as published once its month is over.
-        """
+        """Latest value published on ``date`` (see ``_is_published``)."""
         self.ensure_one()
-        return self.env["maintenance.price.index.value"].search(
+        Value = self.env["maintenance.price.index.value"]
+        return Value.search(
             [
                 ("index_id", "=", self.id),
                 "|",
                 ("publication_date", "<=", date),
                 "&",
                 ("publication_date", "=", False),
-                ("month", "<", date.replace(day=1)),
+                ("month", "<=", Value._last_month_published_by_default(date)),
             ],
             order="month desc",
             limit=1,

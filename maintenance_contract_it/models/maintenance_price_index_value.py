@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -17,6 +19,7 @@ class MaintenancePriceIndexValue(models.Model):
     month = fields.Date(required=True, help="The first day of the month the value is for.")
     value = fields.Float(required=True, digits=(12, 4))
     publication_date = fields.Date(
+        default=fields.Date.context_today,
         help="Date the value was published. Revisions only use values published on their "
         "revision date."
     )
@@ -64,9 +67,17 @@ class MaintenancePriceIndexValue(models.Model):
             vals["month"] = fields.Date.to_date(vals["month"]).replace(day=1)
 
     def _is_published(self, date):
-        """Whether this value is known on ``date`` (without a publication date: once its
-        month is over)."""
+        """Whether this value is known on ``date``: published on or before it; a value
+        without a publication date (e.g. history loaded from a source that does not give it)
+        counts as published at the end of the following month, as indexes such as Syntec
+        are."""
         self.ensure_one()
         if self.publication_date:
             return self.publication_date <= date
-        return self.month < date.replace(day=1)
+        return self.month <= self._last_month_published_by_default(date)
+
+    @api.model
+    def _last_month_published_by_default(self, date):
+        """Latest month whose value counts as published on ``date`` when it has no
+        publication date: two months before (the value of November on 1 January)."""
+        return date.replace(day=1) - relativedelta(months=2)

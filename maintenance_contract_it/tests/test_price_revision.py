@@ -185,6 +185,17 @@ class TestPriceRevision(MaintenanceContractCommon):
         self.assertEqual(contract.revision_ids.new_value, 315.0)
         self.assertEqual(str(contract.revision_reference_month), "2024-10-01")
 
+    def test_value_without_publication_date(self):
+        """Without a publication date, a value counts as published at the end of the
+        following month."""
+        self._publish()
+        self._publish(month="2024-11-01", value=315.0, publication_date=False)
+        self._publish(month="2024-12-01", value=316.0, publication_date=False)
+        contract = self._revised_contract()
+        with freeze_time("2025-01-01"):
+            contract._cron_price_revision()
+        self.assertEqual(contract.revision_ids.new_value, 315.0)
+
     def test_missing_index(self):
         contract = self._revised_contract(user_id=self.manager.id)
         with freeze_time("2025-01-01"):
