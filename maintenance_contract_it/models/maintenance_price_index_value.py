@@ -21,7 +21,7 @@ class MaintenancePriceIndexValue(models.Model):
     publication_date = fields.Date(
         default=fields.Date.context_today,
         help="Date the value was published. Revisions only use values published on their "
-        "revision date."
+        "revision date.",
     )
 
     _sql_constraints = [
