@@ -317,17 +317,29 @@ class MaintenanceContract(models.Model):
             "line_vals": line_vals,
         }
 
-    def _lock_for_update(self):
-        """Lock the contract row; raise UserError when another job holds it."""
+    def _try_lock_for_update(self):
+        """Lock the contract rows for this transaction; False when another transaction
+        (e.g. the same job running concurrently) holds them. Cached values are re-read."""
         try:
-            self.env.cr.execute(
-                "SELECT id FROM maintenance_contract WHERE id IN %s FOR UPDATE NOWAIT",
-                [tuple(self.ids)],
-            )
-        except errors.LockNotAvailable as exc:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM maintenance_contract WHERE id IN %s FOR UPDATE NOWAIT",
+                    [tuple(self.ids)],
+                )
+        except errors.LockNotAvailable:
+            return False
+        self.invalidate_recordset()
+        return True
+
+    def _lock_for_update(self):
+        """Lock the contract rows; raise UserError when another transaction holds them."""
+        if not self._try_lock_for_update():
             raise UserError(
-                self.env._("The contract %(contract)s is being updated.", contract=self.name)
-            ) from exc
+                self.env._(
+                    "The contract %(contract)s is being updated, try again in a moment.",
+                    contract=self.name,
+                )
+            )
 
     def _apply_revision(self, revision_date=None):
         """Revise the fee lines as of ``revision_date`` (default: the next revision date).
@@ -413,6 +425,7 @@ class MaintenanceContract(models.Model):
     def _schedule_index_missing_activity(self):
         """Ask a manager, once per revision date, to enter the missing index value."""
         self.ensure_one()
+        self._lock_for_update()
         if self.revision_index_missing_for == self.revision_next_date:
             return
         self.activity_schedule(
@@ -431,6 +444,9 @@ class MaintenanceContract(models.Model):
     def _schedule_revision_reminder(self):
         """Remind the account manager, once per revision date, of the coming revision."""
         self.ensure_one()
+        if not self._try_lock_for_update():
+            _logger.info("%s is locked by another job: reminder skipped", self.name)
+            return
         if self.revision_reminder_for == self.revision_next_date:
             return
         self.activity_schedule(
@@ -476,6 +492,9 @@ class MaintenanceContract(models.Model):
 
     def _revise_or_report_missing_index(self):
         self.ensure_one()
+        if not self._try_lock_for_update():
+            _logger.info("%s is locked by another job: revision skipped", self.name)
+            return
         if not self._apply_revision():
             self._schedule_index_missing_activity()
 
