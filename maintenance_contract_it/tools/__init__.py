@@ -1,1 +1,1 @@
-from . import dates
+from . import dates, revision

@@ -1,1 +1,5 @@
-from . import maintenance_contract_create_wizard
+from . import (
+    maintenance_contract_create_wizard,
+    maintenance_contract_revision_wizard,
+    maintenance_contract_revision_wizard_line,
+)

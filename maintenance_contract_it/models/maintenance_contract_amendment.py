@@ -1,0 +1,366 @@
+from markupsafe import Markup
+from psycopg2 import errors
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+AMENDMENT_STATES = [
+    ("draft", "Draft"),
+    ("confirmed", "Confirmed"),
+    ("applied", "Applied"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class MaintenanceContractAmendment(models.Model):
+    """An amendment (avenant) of a contract: the changes it carries are applied to the
+    contract on its effective date, keeping the values before and after."""
+
+    _name = "maintenance.contract.amendment"
+    _description = "Contract Amendment"
+    _inherit = ["mail.thread"]
+    _order = "contract_id, number desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", readonly=True, copy=False, default="/", index=True)
+    number = fields.Integer(readonly=True, copy=False, aggregator=False)
+    contract_id = fields.Many2one(
+        "maintenance.contract",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
+    commercial_partner_id = fields.Many2one(related="contract_id.commercial_partner_id")
+    state = fields.Selection(
+        AMENDMENT_STATES, default="draft", required=True, tracking=True, copy=False, index=True
+    )
+    date_effective = fields.Date(
+        string="Effective Date",
+        required=True,
+        tracking=True,
+        default=fields.Date.context_today,
+    )
+    reason = fields.Text(required=True)
+    line_ids = fields.One2many(
+        "maintenance.contract.amendment.line", "amendment_id", string="Fee Changes", copy=True
+    )
+    sla_policy_id = fields.Many2one(
+        "maintenance.sla.policy", string="New SLA Policy", check_company=True
+    )
+    equipment_add_ids = fields.Many2many(
+        "maintenance.contract.equipment",
+        "maintenance_contract_amendment_equipment_add_rel",
+        "amendment_id",
+        "equipment_id",
+        string="Equipment to Cover",
+        domain="[('partner_id', 'child_of', commercial_partner_id)]",
+    )
+    equipment_remove_ids = fields.Many2many(
+        "maintenance.contract.equipment",
+        "maintenance_contract_amendment_equipment_remove_rel",
+        "amendment_id",
+        "equipment_id",
+        string="Equipment No Longer Covered",
+        domain="[('contract_ids', 'in', contract_id)]",
+    )
+    clause_add_ids = fields.Many2many(
+        "maintenance.clause",
+        "maintenance_contract_amendment_clause_add_rel",
+        "amendment_id",
+        "clause_id",
+        string="Clauses to Add",
+    )
+    clause_remove_ids = fields.Many2many(
+        "maintenance.contract.clause",
+        "maintenance_contract_amendment_clause_remove_rel",
+        "amendment_id",
+        "contract_clause_id",
+        string="Clauses to Remove",
+        domain="[('contract_id', '=', contract_id), ('mandatory', '=', False)]",
+    )
+    date_end_new = fields.Date(string="New End Date")
+    change_ids = fields.One2many(
+        "maintenance.contract.amendment.change",
+        "amendment_id",
+        string="Changes Applied",
+        readonly=True,
+        copy=False,
+    )
+    change_summary = fields.Text(string="Summary of Changes", readonly=True, copy=False)
+    date_applied = fields.Date(readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "contract_number_unique",
+            "UNIQUE(contract_id, number)",
+            "The number of an amendment is unique per contract.",
+        ),
+    ]
+
+    @api.constrains("date_end_new", "contract_id")
+    def _check_date_end_new(self):
+        for amendment in self:
+            contract = amendment.contract_id
+            if amendment.date_end_new and amendment.date_end_new < contract.date_start:
+                raise ValidationError(
+                    self.env._(
+                        "The new end date of %(amendment)s is before the start of the contract.",
+                        amendment=amendment.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            contract = self.env["maintenance.contract"].browse(vals["contract_id"])
+            vals["number"] = self._next_number(contract)
+            vals["name"] = f"{contract.name}/A{vals['number']:02d}"
+        return super().create(vals_list)
+
+    @api.model
+    def _next_number(self, contract):
+        """Next amendment number of ``contract``; the contract row is locked so that two
+        amendments created at once cannot get the same number."""
+        self.env.cr.execute(
+            "SELECT id FROM maintenance_contract WHERE id = %s FOR UPDATE", [contract.id]
+        )
+        self.flush_model(["contract_id", "number"])
+        self.env.cr.execute(
+            "SELECT COALESCE(MAX(number), 0) FROM maintenance_contract_amendment "
+            "WHERE contract_id = %s",
+            [contract.id],
+        )
+        return self.env.cr.fetchone()[0] + 1
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_confirmed(self):
+        if self.filtered(lambda a: a.state in ("confirmed", "applied")):
+            raise UserError(
+                self.env._("Cancel an amendment before deleting it; applied ones are kept.")
+            )
+
+    def action_confirm(self):
+        for amendment in self:
+            if amendment.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "Only a draft amendment can be confirmed (%(amendment)s).",
+                        amendment=amendment.name,
+                    )
+                )
+            if not amendment._has_changes():
+                raise UserError(
+                    self.env._(
+                        "The amendment %(amendment)s changes nothing.", amendment=amendment.name
+                    )
+                )
+        self.state = "confirmed"
+        today = fields.Date.context_today(self)
+        self.filtered(
+            lambda a: a.date_effective <= today and a.contract_id.state == "active"
+        )._apply()
+        return True
+
+    def action_cancel(self):
+        if self.filtered(lambda a: a.state == "applied"):
+            raise UserError(
+                self.env._("An applied amendment cannot be cancelled: make a new amendment.")
+            )
+        self.state = "cancelled"
+        return True
+
+    def action_draft(self):
+        self.filtered(lambda a: a.state == "cancelled").state = "draft"
+        return True
+
+    def action_apply(self):
+        """Apply confirmed amendments now (manager), whatever their effective date."""
+        if self.filtered(lambda a: a.state != "confirmed"):
+            raise UserError(self.env._("Only confirmed amendments can be applied."))
+        self._apply()
+        return True
+
+    def action_print(self):
+        return self.env.ref(
+            "maintenance_contract_it.action_report_maintenance_contract_amendment"
+        ).report_action(self)
+
+    def _has_changes(self):
+        self.ensure_one()
+        return bool(
+            self.line_ids
+            or self.sla_policy_id
+            or self.equipment_add_ids
+            or self.equipment_remove_ids
+            or self.clause_add_ids
+            or self.clause_remove_ids
+            or self.date_end_new
+        )
+
+    def _lock_confirmed(self):
+        """Lock the amendment row if it is still confirmed; False when another transaction
+        holds it or it was applied meanwhile."""
+        self.ensure_one()
+        self.flush_recordset(["state"])
+        try:
+            self.env.cr.execute(
+                "SELECT id FROM maintenance_contract_amendment "
+                "WHERE id = %s AND state = 'confirmed' FOR UPDATE NOWAIT",
+                [self.id],
+            )
+        except errors.LockNotAvailable:
+            return False
+        return bool(self.env.cr.fetchone())
+
+    def _apply(self):
+        """Apply the changes to the contracts, once (state check under a row lock)."""
+        for amendment in self:
+            if not amendment._lock_confirmed():
+                continue
+            amendment.invalidate_recordset(["state"])
+            contract = amendment.contract_id
+            if contract.state != "active":
+                raise UserError(
+                    self.env._(
+                        "The amendment %(amendment)s can only be applied to an active contract.",
+                        amendment=amendment.name,
+                    )
+                )
+            changes = (
+                amendment._apply_fee_lines()
+                + amendment._apply_sla_policy()
+                + amendment._apply_equipment()
+                + amendment._apply_clauses()
+                + amendment._apply_date_end()
+            )
+            lines = [f"{label}: {old or '—'} → {new or '—'}" for label, old, new in changes]
+            summary = "\n".join(lines)
+            amendment.write(
+                {
+                    "state": "applied",
+                    "date_applied": fields.Date.context_today(self),
+                    "change_summary": summary,
+                    "change_ids": [
+                        Command.create(
+                            {
+                                "sequence": index,
+                                "field_description": label,
+                                "old_value": old or False,
+                                "new_value": new or False,
+                            }
+                        )
+                        for index, (label, old, new) in enumerate(changes)
+                    ],
+                }
+            )
+            contract.message_post(
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._("Amendment %(amendment)s applied:", amendment=amendment.name),
+                    Markup().join(Markup("<li>%s</li>") % line for line in lines),
+                )
+            )
+
+    def _format_fee(self, quantity, price):
+        return f"{quantity:g} × {price:.2f}"
+
+    def _apply_fee_lines(self):
+        """Add, update or remove fee lines; return the (label, before, after) changes."""
+        self.ensure_one()
+        contract = self.contract_id
+        changes = []
+        for line in self.line_ids:
+            label = self.env._("Fee line %(line)s", line=line._describe())
+            if line.operation == "add":
+                contract.line_ids.create(
+                    {
+                        "contract_id": contract.id,
+                        "product_id": line.product_id.id,
+                        "name": line.name,
+                        "quantity": line.quantity,
+                        "price_unit": line.price_unit,
+                    }
+                )
+                changes.append((label, "", self._format_fee(line.quantity, line.price_unit)))
+                continue
+            fee = line.contract_line_id
+            before = self._format_fee(fee.quantity, fee.price_unit)
+            if line.operation == "update":
+                fee.write({"quantity": line.quantity, "price_unit": line.price_unit})
+                changes.append((label, before, self._format_fee(fee.quantity, fee.price_unit)))
+            else:
+                fee.unlink()
+                changes.append((label, before, ""))
+        return changes
+
+    def _apply_sla_policy(self):
+        self.ensure_one()
+        contract = self.contract_id
+        if not self.sla_policy_id or self.sla_policy_id == contract.sla_policy_id:
+            return []
+        before = contract.sla_policy_id.display_name
+        contract.sla_policy_id = self.sla_policy_id
+        return [(self.env._("SLA policy"), before, self.sla_policy_id.display_name)]
+
+    def _apply_equipment(self):
+        self.ensure_one()
+        contract = self.contract_id
+        added = self.equipment_add_ids - contract.equipment_ids
+        removed = self.equipment_remove_ids & contract.equipment_ids
+        if not added and not removed:
+            return []
+        contract.equipment_ids = [Command.link(e.id) for e in added] + [
+            Command.unlink(e.id) for e in removed
+        ]
+        label = self.env._("Covered equipment")
+        return [(label, "", e.display_name) for e in added] + [
+            (label, e.display_name, "") for e in removed
+        ]
+
+    def _apply_clauses(self):
+        self.ensure_one()
+        contract = self.contract_id
+        contract_clause = self.env["maintenance.contract.clause"]
+        label = self.env._("Clause")
+        changes = []
+        for clause in self.clause_add_ids - contract.clause_ids.clause_id:
+            contract_clause.create(
+                dict(contract_clause._prepare_from_clause(clause), contract_id=contract.id)
+            )
+            changes.append((label, "", clause.name))
+        removed = self.clause_remove_ids & contract.clause_ids
+        changes += [(label, clause.name, "") for clause in removed]
+        removed.unlink()
+        return changes
+
+    def _apply_date_end(self):
+        self.ensure_one()
+        contract = self.contract_id
+        if not self.date_end_new or self.date_end_new == contract.date_end:
+            return []
+        before = contract.date_end
+        contract.date_end = self.date_end_new
+        return [
+            (
+                self.env._("End date"),
+                before and fields.Date.to_string(before),
+                fields.Date.to_string(self.date_end_new),
+            )
+        ]
+
+    @api.model
+    def _cron_apply_amendments(self):
+        """Scheduled job: apply the confirmed amendments whose effective date has come."""
+        amendments = self.search(
+            [
+                ("state", "=", "confirmed"),
+                ("date_effective", "<=", fields.Date.context_today(self)),
+                ("contract_id.state", "=", "active"),
+            ],
+            order="date_effective, number",
+        )
+        self.env["maintenance.contract"]._run_in_batches(amendments, "_apply", 0)

@@ -1,0 +1,77 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class MaintenanceContractAmendmentLine(models.Model):
+    """A change of the recurring fees carried by an amendment."""
+
+    _name = "maintenance.contract.amendment.line"
+    _description = "Contract Amendment Fee Change"
+    _order = "amendment_id, sequence, id"
+
+    amendment_id = fields.Many2one(
+        "maintenance.contract.amendment", required=True, ondelete="cascade", index=True
+    )
+    contract_id = fields.Many2one(related="amendment_id.contract_id")
+    company_id = fields.Many2one(related="amendment_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    operation = fields.Selection(
+        [("add", "Add"), ("update", "Update"), ("remove", "Remove")],
+        required=True,
+        default="add",
+    )
+    contract_line_id = fields.Many2one(
+        "maintenance.contract.line",
+        string="Fee Line",
+        domain="[('contract_id', '=', contract_id)]",
+        help="The fee line of the contract to update or remove.",
+    )
+    product_id = fields.Many2one("product.product", domain=[("sale_ok", "=", True)])
+    name = fields.Text(string="Description")
+    quantity = fields.Float(string="New Quantity", default=1.0, digits="Product Unit of Measure")
+    price_unit = fields.Float(string="New Unit Price", digits="Product Price")
+
+    @api.onchange("contract_line_id")
+    def _onchange_contract_line_id(self):
+        line = self.contract_line_id
+        if line:
+            self.update(
+                {
+                    "product_id": line.product_id,
+                    "name": line.name,
+                    "quantity": line.quantity,
+                    "price_unit": line.price_unit,
+                }
+            )
+
+    @api.onchange("product_id")
+    def _onchange_product_id(self):
+        if self.product_id and self.operation == "add":
+            self.name = self.product_id.get_product_multiline_description_sale()
+            self.price_unit = self.product_id.lst_price
+
+    @api.constrains("operation", "contract_line_id", "name", "quantity", "price_unit")
+    def _check_line(self):
+        for line in self:
+            if line.operation in ("update", "remove"):
+                if not line.contract_line_id:
+                    raise ValidationError(self.env._("Choose the fee line to update or remove."))
+                if line.contract_line_id.contract_id != line.amendment_id.contract_id:
+                    raise ValidationError(
+                        self.env._(
+                            "The fee line %(line)s is not a line of this contract.",
+                            line=line.contract_line_id.name,
+                        )
+                    )
+            elif not line.name:
+                raise ValidationError(self.env._("Describe the fee line to add."))
+            if line.quantity < 0 or line.price_unit < 0:
+                raise ValidationError(
+                    self.env._("The quantity and the price of a fee line cannot be negative.")
+                )
+
+    def _describe(self):
+        """First line of the description of the fee line this change is about."""
+        self.ensure_one()
+        text = self.name or self.contract_line_id.name or ""
+        return text.splitlines()[0] if text else ""
