@@ -31,6 +31,20 @@
         "views/maintenance_contract_template_views.xml",
         "views/res_partner_views.xml",
         "views/menus.xml",
+        "data/mail_activity_type_data.xml",
+        "data/maintenance_termination_reason_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        "data/base_automation_data.xml",
+        "views/maintenance_termination_reason_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/maintenance_contract_notice_wizard_views.xml",
+        "wizards/maintenance_contract_renew_wizard_views.xml",
     ],
     "demo": [],
+    "assets": {
+        "web.assets_tests": [
+            "maintenance_contract_it/static/src/tours/maintenance_contract_give_notice_tour.js",
+        ],
+    },
 }

@@ -1,12 +1,18 @@
 from . import (
+    account_move,
     maintenance_clause,
     maintenance_contract,
     maintenance_contract_clause,
     maintenance_contract_equipment,
     maintenance_contract_line,
+    maintenance_contract_reminder,
     maintenance_contract_template,
     maintenance_contract_template_line,
+    maintenance_contract_term,
     maintenance_sla_policy,
     maintenance_sla_policy_line,
+    maintenance_termination_reason,
+    res_company,
+    res_config_settings,
     res_partner,
 )

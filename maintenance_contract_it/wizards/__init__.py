@@ -1,0 +1,1 @@
+from . import maintenance_contract_notice_wizard, maintenance_contract_renew_wizard
