@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models, modules, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import split_every
+from odoo.tools import format_date, split_every
 
 from ..tools.dates import (
     NOTICE_UNITS,
@@ -463,8 +463,8 @@ class MaintenanceContract(models.Model):
             contract.message_post(
                 body=self.env._(
                     "Contract activated: it runs from %(start)s to %(end)s.",
-                    start=contract.date_start,
-                    end=contract.date_end,
+                    start=format_date(self.env, contract.date_start),
+                    end=format_date(self.env, contract.date_end),
                 )
             )
         return True
@@ -560,9 +560,9 @@ class MaintenanceContract(models.Model):
                 self.env._(
                     "Notice was already given on %(date)s for the contract %(contract)s: it "
                     "ends on %(end)s.",
-                    date=self.notice_date,
+                    date=format_date(self.env, self.notice_date),
                     contract=self.name,
-                    end=self.termination_date,
+                    end=format_date(self.env, self.termination_date),
                 )
             )
 
@@ -669,13 +669,13 @@ class MaintenanceContract(models.Model):
         if renewal_type == "tacit":
             body = self.env._(
                 "Contract renewed by tacit renewal until %(end)s (renewal %(count)s).",
-                end=term.date_end,
+                end=format_date(self.env, term.date_end),
                 count=term.sequence,
             )
         else:
             body = self.env._(
                 "Contract renewed until %(end)s (renewal %(count)s).",
-                end=term.date_end,
+                end=format_date(self.env, term.date_end),
                 count=term.sequence,
             )
         self.message_post(body=body)
@@ -694,7 +694,10 @@ class MaintenanceContract(models.Model):
         self.ensure_one()
         self.state = "expired"
         self.message_post(
-            body=self.env._("Contract expired on %(end)s without renewal.", end=self.date_end)
+            body=self.env._(
+                "Contract expired on %(end)s without renewal.",
+                end=format_date(self.env, self.date_end),
+            )
         )
 
     def _terminate(self):
@@ -703,8 +706,8 @@ class MaintenanceContract(models.Model):
         self.message_post(
             body=self.env._(
                 "Contract terminated: notice given on %(notice)s, last day %(end)s.",
-                notice=self.notice_date,
-                end=self.termination_date,
+                notice=format_date(self.env, self.notice_date),
+                end=format_date(self.env, self.termination_date),
             )
         )
 
@@ -766,15 +769,15 @@ class MaintenanceContract(models.Model):
             body = self.env._(
                 "Notice of termination received from the customer on %(date)s: the contract "
                 "ends on %(end)s.",
-                date=self.notice_date,
-                end=self.termination_date,
+                date=format_date(self.env, self.notice_date),
+                end=format_date(self.env, self.termination_date),
             )
         else:
             body = self.env._(
                 "Notice of termination given to the customer on %(date)s: the contract ends "
                 "on %(end)s.",
-                date=self.notice_date,
-                end=self.termination_date,
+                date=format_date(self.env, self.notice_date),
+                end=format_date(self.env, self.termination_date),
             )
         self.message_post(body=body, attachment_ids=self.notice_attachment_id.ids)
         self.activity_unlink(
@@ -802,8 +805,8 @@ class MaintenanceContract(models.Model):
                             "Early termination penalty, contract %(contract)s ending on "
                             "%(end)s instead of %(term_end)s",
                             contract=self.name,
-                            end=self.termination_date,
-                            term_end=self.date_end,
+                            end=format_date(self.env, self.termination_date),
+                            term_end=format_date(self.env, self.date_end),
                         ),
                         "quantity": 1.0,
                         "price_unit": amount,
@@ -859,7 +862,7 @@ class MaintenanceContract(models.Model):
                     "%(end)s).",
                     contract=contract.name,
                     customer=contract.partner_id.display_name,
-                    end=contract.termination_date or contract.date_end,
+                    end=format_date(self.env, contract.termination_date or contract.date_end),
                 ),
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
@@ -882,7 +885,7 @@ class MaintenanceContract(models.Model):
                     company.maintenance_notice_reminder_days,
                     self.env._(
                         "Last day to give notice: the contract renews by itself on %(date)s.",
-                        date=self.date_end + ONE_DAY,
+                        date=format_date(self.env, self.date_end + ONE_DAY),
                     ),
                 )
             )
@@ -902,7 +905,7 @@ class MaintenanceContract(models.Model):
                     "maintenance_contract_it.mail_activity_type_contract_end",
                     end,
                     company.maintenance_end_reminder_days,
-                    self.env._("The contract ends on %(date)s.", date=end),
+                    self.env._("The contract ends on %(date)s.", date=format_date(self.env, end)),
                 )
             )
         return reminders

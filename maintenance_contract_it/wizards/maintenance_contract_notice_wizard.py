@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..models.maintenance_contract import NOTICE_CHANNELS, NOTICE_GIVERS
 
@@ -35,7 +36,6 @@ class MaintenanceContractNoticeWizard(models.TransientModel):
         compute="_compute_date_effective",
         store=True,
         readonly=False,
-        required=True,
     )
     penalty_amount = fields.Monetary(
         compute="_compute_penalty_amount", currency_field="currency_id"
@@ -93,27 +93,29 @@ class MaintenanceContractNoticeWizard(models.TransientModel):
 
     def _check_dates(self):
         self.ensure_one()
+        if not self.date_effective:
+            raise UserError(self.env._("Set the last day of the contract."))
         if self.date_effective < self.notice_date:
             raise UserError(
                 self.env._(
                     "The contract cannot end (%(end)s) before the notice is received "
                     "(%(notice)s).",
-                    end=self.date_effective,
-                    notice=self.notice_date,
+                    end=format_date(self.env, self.date_effective),
+                    notice=format_date(self.env, self.notice_date),
                 )
             )
         if not self.early_termination and self.date_effective != self.normal_end_date:
             raise UserError(
                 self.env._(
                     "Without early termination, the contract ends on %(end)s.",
-                    end=self.normal_end_date,
+                    end=format_date(self.env, self.normal_end_date),
                 )
             )
         if self.early_termination and self.date_effective > self.normal_end_date:
             raise UserError(
                 self.env._(
                     "An early termination must end the contract on or before %(end)s.",
-                    end=self.normal_end_date,
+                    end=format_date(self.env, self.normal_end_date),
                 )
             )
 

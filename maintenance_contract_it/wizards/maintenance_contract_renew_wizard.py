@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..tools.dates import TERM_UNITS, to_months
 
@@ -62,7 +63,7 @@ class MaintenanceContractRenewWizard(models.TransientModel):
             raise UserError(
                 self.env._(
                     "The new end date must be after the end of the current term (%(end)s).",
-                    end=contract.date_end,
+                    end=format_date(self.env, contract.date_end),
                 )
             )
         months = self._get_months()
