@@ -40,6 +40,7 @@
         "views/res_config_settings_views.xml",
         "wizards/maintenance_contract_notice_wizard_views.xml",
         "wizards/maintenance_contract_renew_wizard_views.xml",
+        "views/account_move_views.xml",
     ],
     "demo": [],
     "assets": {

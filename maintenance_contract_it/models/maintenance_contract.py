@@ -740,22 +740,25 @@ class MaintenanceContract(models.Model):
             return self.date_end
         return self._get_next_term_end()
 
-    def _get_remaining_fees(self, date_effective):
+    def _get_remaining_fees(self, date_effective, date_end):
         """Recurring fees that would have been due from the day after ``date_effective`` to
-        the end of the current term."""
+        ``date_end`` included."""
         self.ensure_one()
-        months = months_between(date_effective + ONE_DAY, self.date_end + ONE_DAY)
+        months = months_between(date_effective + ONE_DAY, date_end + ONE_DAY)
         return self.amount_yearly / 12 * months
 
-    def _get_early_termination_penalty(self, date_effective):
+    def _get_early_termination_penalty(self, date_effective, date_end):
+        """Penalty for ending the contract on ``date_effective`` instead of ``date_end``."""
         self.ensure_one()
-        if date_effective >= self.date_end:
+        if date_effective >= date_end:
             return 0.0
         if self.termination_penalty_type == "fixed":
             return self.termination_penalty_fixed
         if self.termination_penalty_type == "percent":
             return self.currency_id.round(
-                self._get_remaining_fees(date_effective) * self.termination_penalty_percent / 100
+                self._get_remaining_fees(date_effective, date_end)
+                * self.termination_penalty_percent
+                / 100
             )
         return 0.0
 

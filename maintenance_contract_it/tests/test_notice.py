@@ -173,6 +173,17 @@ class TestNotice(LifecycleCommon):
         invoice = self.env["account.move"].search([("contract_id", "=", contract.id)])
         self.assertEqual(invoice.amount_total, 300.0)
 
+    @freeze_time("2026-10-01")
+    def test_late_notice_early_termination_penalty_until_next_term(self):
+        contract = self._create_active_contract(
+            termination_penalty_type="percent", termination_penalty_percent=20.0
+        )
+        wizard = self._notice_form(contract)
+        wizard.early_termination = True
+        wizard.date_effective = date(2027, 6, 30)
+        # late notice: the contract was due until 31 Dec 2027, 6 months of 250 left
+        self.assertEqual(wizard.penalty_amount, 300.0)
+
     @freeze_time("2026-03-10")
     def test_early_termination_without_penalty_or_invoice(self):
         contract = self._create_active_contract()

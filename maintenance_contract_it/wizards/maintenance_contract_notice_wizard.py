@@ -74,12 +74,12 @@ class MaintenanceContractNoticeWizard(models.TransientModel):
             if not wizard.early_termination or not wizard.date_effective:
                 wizard.date_effective = wizard.normal_end_date
 
-    @api.depends("contract_id", "early_termination", "date_effective")
+    @api.depends("contract_id", "early_termination", "date_effective", "normal_end_date")
     def _compute_penalty_amount(self):
         for wizard in self:
-            if wizard.early_termination and wizard.date_effective and wizard.contract_id:
+            if wizard.early_termination and wizard.date_effective and wizard.normal_end_date:
                 wizard.penalty_amount = wizard.contract_id._get_early_termination_penalty(
-                    wizard.date_effective
+                    wizard.date_effective, wizard.normal_end_date
                 )
             else:
                 wizard.penalty_amount = 0.0
