@@ -1,12 +1,15 @@
 import base64
-from datetime import date
+from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import format_date
+from odoo.tools.safe_eval import safe_eval
 
 from .test_lifecycle import LifecycleCommon
 
@@ -50,6 +53,27 @@ class TestNotice(LifecycleCommon):
             [("notice_deadline", ">=", "2026-09-01"), ("notice_deadline", "<=", "2026-10-01")]
         )
         self.assertIn(contract, found)
+
+    def test_notice_deadline_soon_filter(self):
+        """The search filter keeps the active contracts with tacit renewal whose notice
+        deadline is within 30 days, relative to today."""
+        arch = self.env["maintenance.contract"].get_view(
+            self.env.ref("maintenance_contract_it.maintenance_contract_view_search").id, "search"
+        )["arch"]
+        domain_source = etree.fromstring(arch).xpath("//filter[@name='notice_deadline_soon']")[0]
+        soon = self._create_active_contract()  # deadline 30 Sep 2026
+        later = self._create_active_contract(notice_period=1)  # deadline 30 Nov 2026
+        noticed = self._create_active_contract()
+        noticed.termination_date = noticed.date_end
+        with freeze_time("2026-09-05"):
+            domain = safe_eval(
+                domain_source.get("domain"),
+                {"context_today": datetime.now, "relativedelta": relativedelta},
+            )
+            found = self.env["maintenance.contract"].search(domain)
+        self.assertIn(soon, found)
+        self.assertNotIn(later, found)
+        self.assertNotIn(noticed, found)
 
     @freeze_time("2026-09-15")
     def test_notice_in_time(self):

@@ -22,6 +22,21 @@ class TestReminders(LifecycleCommon):
         self.assertEqual(self.company.maintenance_end_reminder_days, 15)
         self.assertEqual(self.company.maintenance_revision_reminder_days, 30)
 
+    def test_settings_write_on_company(self):
+        settings = self.env["res.config.settings"].create(
+            {
+                "maintenance_notice_reminder_days": 90,
+                "maintenance_end_reminder_days": 20,
+                "maintenance_auto_send_renewal_notice": True,
+                "maintenance_auto_send_termination_ack": True,
+            }
+        )
+        settings.execute()
+        self.assertEqual(self.company.maintenance_notice_reminder_days, 90)
+        self.assertEqual(self.company.maintenance_end_reminder_days, 20)
+        self.assertTrue(self.company.maintenance_auto_send_renewal_notice)
+        self.assertTrue(self.company.maintenance_auto_send_termination_ack)
+
     def test_notice_deadline_reminder_once(self):
         contract = self._create_active_contract()  # notice deadline 30 Sep 2026
         with freeze_time("2026-07-31"):
