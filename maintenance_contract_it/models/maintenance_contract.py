@@ -1,7 +1,23 @@
-from odoo import Command, api, fields, models
-from odoo.exceptions import ValidationError
+import logging
 
-from ..tools.dates import NOTICE_UNITS, TERM_UNITS, term_end
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models, modules, tools
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date, split_every
+
+from ..tools.dates import (
+    NOTICE_UNITS,
+    ONE_DAY,
+    TERM_UNITS,
+    anchored_term_end,
+    months_between,
+    notice_deadline,
+    term_end,
+    to_months,
+)
+
+_logger = logging.getLogger(__name__)
 
 BILLING_FREQUENCIES = [
     ("monthly", "Monthly"),
@@ -17,6 +33,19 @@ CONTRACT_STATES = [
     ("terminated", "Terminated"),
     ("cancelled", "Cancelled"),
 ]
+NOTICE_GIVERS = [("customer", "Customer"), ("provider", "Provider")]
+NOTICE_CHANNELS = [
+    ("registered_letter", "Registered letter"),
+    ("email", "Email"),
+    ("portal", "Customer portal"),
+]
+PENALTY_TYPES = [
+    ("none", "No penalty"),
+    ("fixed", "Fixed amount"),
+    ("percent", "Percentage of the remaining fees"),
+]
+MANAGER_GROUP = "maintenance_contract_it.group_maintenance_contract_manager"
+CRON_BATCH_SIZE = 100
 
 
 class MaintenanceContract(models.Model):
@@ -115,6 +144,60 @@ class MaintenanceContract(models.Model):
     renewal_term_unit = fields.Selection(TERM_UNITS, default="month", required=True)
     notice_period = fields.Integer(default=3, required=True)
     notice_period_unit = fields.Selection(NOTICE_UNITS, default="month", required=True)
+    notice_deadline = fields.Date(
+        compute="_compute_notice_deadline",
+        store=True,
+        index=True,
+        help="Last day on which notice can be given to end the contract at the end of its "
+        "current term: the end of the term minus the notice period.",
+    )
+    renewal_count = fields.Integer(
+        string="Renewals", readonly=True, copy=False, help="Number of terms after the first one."
+    )
+    term_ids = fields.One2many(
+        "maintenance.contract.term", "contract_id", string="Terms", readonly=True, copy=False
+    )
+    signed_copy = fields.Binary(
+        attachment=True, copy=False, help="The contract signed by the customer (scan or PDF)."
+    )
+    signed_copy_filename = fields.Char(copy=False)
+    has_signed_copy = fields.Boolean(compute="_compute_has_signed_copy", store=True)
+
+    # Notice and termination
+    notice_date = fields.Date(string="Notice Received On", readonly=True, copy=False, tracking=True)
+    notice_given_by = fields.Selection(NOTICE_GIVERS, readonly=True, copy=False, tracking=True)
+    notice_channel = fields.Selection(NOTICE_CHANNELS, readonly=True, copy=False)
+    termination_reason_id = fields.Many2one(
+        "maintenance.termination.reason", readonly=True, copy=False, tracking=True
+    )
+    termination_date = fields.Date(
+        string="Effective End Date",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        help="Last day of the contract after notice was given; the contract is terminated the "
+        "day after.",
+    )
+    early_termination = fields.Boolean(readonly=True, copy=False)
+    notice_attachment_id = fields.Many2one(
+        "ir.attachment", string="Proof of Notice", readonly=True, copy=False
+    )
+    termination_penalty_type = fields.Selection(
+        PENALTY_TYPES,
+        string="Early Termination Penalty",
+        default="none",
+        required=True,
+        tracking=True,
+    )
+    termination_penalty_fixed = fields.Monetary(
+        string="Penalty Amount", currency_field="currency_id"
+    )
+    termination_penalty_percent = fields.Float(
+        string="Penalty Rate (%)",
+        help="Percentage of the recurring fees remaining from the early end date to the end of "
+        "the current term.",
+    )
 
     # Financial terms
     currency_id = fields.Many2one(
@@ -150,6 +233,15 @@ class MaintenanceContract(models.Model):
         store=True,
         currency_field="currency_id",
     )
+    zero_fee_reason = fields.Char(
+        string="Reason for No Fee",
+        help="Why this contract has no recurring fee (e.g. included in a hardware sale). "
+        "A contract without fee lines can only be activated with a reason.",
+    )
+    invoice_count = fields.Integer(
+        compute="_compute_invoice_count",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
     amount_yearly = fields.Monetary(
         string="Yearly Amount",
         compute="_compute_amounts",
@@ -175,6 +267,16 @@ class MaintenanceContract(models.Model):
             "UNIQUE(name, company_id)",
             "A contract with this reference already exists in this company.",
         ),
+        (
+            "termination_penalty_percent_range",
+            "CHECK(termination_penalty_percent >= 0 AND termination_penalty_percent <= 100)",
+            "The early termination penalty rate must be between 0 and 100%.",
+        ),
+        (
+            "termination_penalty_fixed_positive",
+            "CHECK(termination_penalty_fixed IS NULL OR termination_penalty_fixed >= 0)",
+            "The early termination penalty amount cannot be negative.",
+        ),
     ]
 
     @api.depends("equipment_ids")
@@ -192,6 +294,18 @@ class MaintenanceContract(models.Model):
             else:
                 contract.date_end = False
 
+    @api.depends("date_end", "notice_period", "notice_period_unit")
+    def _compute_notice_deadline(self):
+        for contract in self:
+            contract.notice_deadline = contract.date_end and notice_deadline(
+                contract.date_end, contract.notice_period, contract.notice_period_unit
+            )
+
+    @api.depends("signed_copy")
+    def _compute_has_signed_copy(self):
+        for contract in self:
+            contract.has_signed_copy = bool(contract.signed_copy)
+
     @api.depends("line_ids.price_subtotal", "billing_frequency")
     def _compute_amounts(self):
         for contract in self:
@@ -199,6 +313,15 @@ class MaintenanceContract(models.Model):
             contract.amount_yearly = contract.amount_period * PERIODS_PER_YEAR.get(
                 contract.billing_frequency, 1
             )
+
+    def _compute_invoice_count(self):
+        counts = dict(
+            self.env["account.move"]._read_group(
+                [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
+            )
+        )
+        for contract in self:
+            contract.invoice_count = counts.get(contract, 0)
 
     def _compute_access_url(self):
         res = super()._compute_access_url()
@@ -342,6 +465,547 @@ class MaintenanceContract(models.Model):
         report = self.env.ref("maintenance_contract_it.maintenance_contract_report_action")
         return report.report_action(self, config=False)
 
+    def action_activate(self):
+        for contract in self:
+            contract._check_state(
+                ("draft",),
+                self.env._("Only a draft contract can be activated: %(contract)s is %(state)s."),
+            )
+            issues = contract._get_activation_issues()
+            if issues:
+                raise UserError(
+                    self.env._(
+                        "The contract %(contract)s cannot be activated yet, it lacks:\n"
+                        "%(issues)s",
+                        contract=contract.name,
+                        issues="\n".join(f"- {issue}" for issue in issues),
+                    )
+                )
+        self.write({"state": "active"})
+        for contract in self:
+            self.env["maintenance.contract.term"].create(contract._prepare_initial_term_values())
+            contract.message_post(
+                body=self.env._(
+                    "Contract activated: it runs from %(start)s to %(end)s.",
+                    start=format_date(self.env, contract.date_start),
+                    end=format_date(self.env, contract.date_end),
+                )
+            )
+        return True
+
+    def action_cancel(self):
+        for contract in self:
+            contract._check_state(
+                ("draft",),
+                self.env._("Only a draft contract can be cancelled: %(contract)s is %(state)s."),
+            )
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_reset_to_draft(self):
+        self._check_manager(self.env._("reset a cancelled contract to draft"))
+        for contract in self:
+            contract._check_state(
+                ("cancelled",),
+                self.env._(
+                    "Only a cancelled contract can be reset to draft: %(contract)s is %(state)s."
+                ),
+            )
+        self.write({"state": "draft"})
+        return True
+
+    def action_open_notice_wizard(self):
+        self.ensure_one()
+        self._check_manager(self.env._("record a notice of termination"))
+        self._check_can_give_notice()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Give Notice"),
+            "res_model": "maintenance.contract.notice.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_contract_id": self.id},
+        }
+
+    def action_open_renew_wizard(self):
+        self.ensure_one()
+        self._check_manager(self.env._("renew a contract"))
+        self._check_can_renew()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Renew Contract"),
+            "res_model": "maintenance.contract.renew.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_contract_id": self.id},
+        }
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("contract_id", "=", self.id)]
+        action["context"] = {
+            "default_move_type": "out_invoice",
+            "default_partner_id": self.partner_id.id,
+            "default_contract_id": self.id,
+        }
+        return action
+
     def _get_report_base_filename(self):
         self.ensure_one()
         return self.env._("Contract %(reference)s", reference=self.name)
+
+    # Checks
+
+    def _check_state(self, states, message):
+        """Refuse with ``message`` (translated, with the placeholders ``%(contract)s`` and
+        ``%(state)s``) unless the contract is in one of ``states``."""
+        self.ensure_one()
+        if self.state not in states:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(message % {"contract": self.name, "state": labels[self.state]})
+
+    def _check_manager(self, what):
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._("Only a contract manager can %(what)s.", what=what))
+
+    def _check_can_give_notice(self):
+        self.ensure_one()
+        self._check_state(
+            ("active",),
+            self.env._(
+                "Notice can only be given on an active contract: %(contract)s is %(state)s."
+            ),
+        )
+        if self.termination_date:
+            raise UserError(
+                self.env._(
+                    "Notice was already given on %(date)s for the contract %(contract)s: it "
+                    "ends on %(end)s.",
+                    date=format_date(self.env, self.notice_date),
+                    contract=self.name,
+                    end=format_date(self.env, self.termination_date),
+                )
+            )
+
+    def _check_can_renew(self):
+        self.ensure_one()
+        self._check_state(
+            ("active", "expired"),
+            self.env._(
+                "Only an active or expired contract can be renewed: %(contract)s is %(state)s."
+            ),
+        )
+        if self.termination_date:
+            raise UserError(
+                self.env._(
+                    "Notice was given for the contract %(contract)s: it cannot be renewed.",
+                    contract=self.name,
+                )
+            )
+
+    def _get_activation_issues(self):
+        """What the contract lacks to be activated, as a list of readable items."""
+        self.ensure_one()
+        issues = []
+        if not self.partner_id:
+            issues.append(self.env._("a customer"))
+        if not self.date_start or not self.date_end:
+            issues.append(self.env._("a start date and an end date"))
+        if not self.line_ids and not self.zero_fee_reason:
+            issues.append(
+                self.env._("at least one fee line, or the reason why the contract has no fee")
+            )
+        if not self.sla_policy_id:
+            issues.append(self.env._("an SLA policy"))
+        missing = self._get_missing_mandatory_clauses()
+        if missing:
+            issues.append(
+                self.env._(
+                    "the mandatory clauses %(clauses)s",
+                    clauses=", ".join(missing.mapped("name")),
+                )
+            )
+        return issues
+
+    def _get_missing_mandatory_clauses(self):
+        self.ensure_one()
+        return self.template_id._mandatory_clauses() - self.clause_ids.clause_id
+
+    # Terms and renewals
+
+    def _prepare_initial_term_values(self):
+        self.ensure_one()
+        anchor, months = self.date_start, to_months(self.initial_term, self.initial_term_unit)
+        if anchored_term_end(anchor, months) != self.date_end:
+            # end date set by hand: later terms count from the day after it
+            anchor, months = self.date_end + ONE_DAY, 0
+        return {
+            "contract_id": self.id,
+            "sequence": 0,
+            "renewal_type": "initial",
+            "date_start": self.date_start,
+            "date_end": self.date_end,
+            "anchor_date": anchor,
+            "anchor_months": months,
+        }
+
+    def _prepare_next_term_values(self, months=None):
+        """Values of the term following the current one, ``months`` long (the renewal term by
+        default). Its end is counted from the anchor of the current term, never chained from
+        the current end, so month ends are kept (31 Jan, 28 Feb, 31 Mar...)."""
+        self.ensure_one()
+        current = self.term_ids.sorted("sequence")[-1:]
+        if current and current.date_end == self.date_end:
+            anchor, offset = current.anchor_date, current.anchor_months
+        else:
+            # no term history or end date changed since: count from the day after the end
+            anchor, offset = self.date_end + ONE_DAY, 0
+        if months is None:
+            months = to_months(self.renewal_term, self.renewal_term_unit)
+        offset += months
+        return {
+            "contract_id": self.id,
+            "sequence": self.renewal_count + 1,
+            "date_start": self.date_end + ONE_DAY,
+            "date_end": anchored_term_end(anchor, offset),
+            "anchor_date": anchor,
+            "anchor_months": offset,
+        }
+
+    def _get_next_term_end(self):
+        """End of the term that would follow the current one by tacit renewal."""
+        self.ensure_one()
+        return self._prepare_next_term_values()["date_end"]
+
+    def _renew(self, renewal_type="tacit", months=None, date_end=False):
+        """Extend the contract by one term; the unique (contract, sequence) index of the terms
+        makes a renewal that runs twice concurrently fail instead of extending twice."""
+        self.ensure_one()
+        values = self._prepare_next_term_values(months)
+        if date_end:
+            values.update(date_end=date_end, anchor_date=date_end + ONE_DAY, anchor_months=0)
+        values["renewal_type"] = renewal_type
+        term = self.env["maintenance.contract.term"].create(values)
+        self.write({"date_end": term.date_end, "renewal_count": term.sequence})
+        if renewal_type == "tacit":
+            body = self.env._(
+                "Contract renewed by tacit renewal until %(end)s (renewal %(count)s).",
+                end=format_date(self.env, term.date_end),
+                count=term.sequence,
+            )
+        else:
+            body = self.env._(
+                "Contract renewed until %(end)s (renewal %(count)s).",
+                end=format_date(self.env, term.date_end),
+                count=term.sequence,
+            )
+        self.message_post(body=body)
+        if self.company_id.maintenance_auto_send_renewal_notice:
+            self._send_customer_email("maintenance_contract_it.mail_template_renewal_notice")
+        return term
+
+    def _renews_tacitly(self):
+        """Whether the current term renews by itself at its end."""
+        self.ensure_one()
+        return self.tacit_renewal and (
+            not self.termination_date or self.termination_date > self.date_end
+        )
+
+    def _expire(self):
+        self.ensure_one()
+        self.state = "expired"
+        self.message_post(
+            body=self.env._(
+                "Contract expired on %(end)s without renewal.",
+                end=format_date(self.env, self.date_end),
+            )
+        )
+
+    def _terminate(self):
+        self.ensure_one()
+        self.state = "terminated"
+        self.message_post(
+            body=self.env._(
+                "Contract terminated: notice given on %(notice)s, last day %(end)s.",
+                notice=format_date(self.env, self.notice_date),
+                end=format_date(self.env, self.termination_date),
+            )
+        )
+
+    def _process_term_end(self, today):
+        """Terminate, renew or expire the active contract whose effective end or current term
+        is over on ``today``; catches up several terms when the job did not run."""
+        self.ensure_one()
+        while self.state == "active":
+            if (
+                self.termination_date
+                and self.termination_date < today
+                and self.termination_date <= self.date_end
+            ):
+                self._terminate()
+            elif self.date_end and self.date_end < today:
+                if self._renews_tacitly():
+                    self._renew()
+                else:
+                    self._expire()
+            else:
+                break
+
+    # Notice and early termination
+
+    def _get_notice_end_date(self, notice_date):
+        """Effective end of the contract for a notice received on ``notice_date``: the end of
+        the current term when in time, else the end of the next term (tacit renewal)."""
+        self.ensure_one()
+        if not self.tacit_renewal or notice_date <= self.notice_deadline:
+            return self.date_end
+        return self._get_next_term_end()
+
+    def _get_remaining_fees(self, date_effective, date_end):
+        """Recurring fees that would have been due from the day after ``date_effective`` to
+        ``date_end`` included."""
+        self.ensure_one()
+        months = months_between(date_effective + ONE_DAY, date_end + ONE_DAY)
+        return self.amount_yearly / 12 * months
+
+    def _get_early_termination_penalty(self, date_effective, date_end):
+        """Penalty for ending the contract on ``date_effective`` instead of ``date_end``."""
+        self.ensure_one()
+        if date_effective >= date_end:
+            return 0.0
+        if self.termination_penalty_type == "fixed":
+            return self.termination_penalty_fixed
+        if self.termination_penalty_type == "percent":
+            return self.currency_id.round(
+                self._get_remaining_fees(date_effective, date_end)
+                * self.termination_penalty_percent
+                / 100
+            )
+        return 0.0
+
+    def _record_notice(self, values):
+        """Record a notice of termination (``values`` of the notice fields) and terminate the
+        contract right away when its effective end is already past."""
+        self.ensure_one()
+        self._check_can_give_notice()
+        self.write(values)
+        if self.notice_given_by == "customer":
+            body = self.env._(
+                "Notice of termination received from the customer on %(date)s: the contract "
+                "ends on %(end)s.",
+                date=format_date(self.env, self.notice_date),
+                end=format_date(self.env, self.termination_date),
+            )
+        else:
+            body = self.env._(
+                "Notice of termination given to the customer on %(date)s: the contract ends "
+                "on %(end)s.",
+                date=format_date(self.env, self.notice_date),
+                end=format_date(self.env, self.termination_date),
+            )
+        self.message_post(body=body, attachment_ids=self.notice_attachment_id.ids)
+        self.activity_unlink(
+            [
+                "maintenance_contract_it.mail_activity_type_notice_deadline",
+                "maintenance_contract_it.mail_activity_type_renewal",
+            ]
+        )
+        if self.termination_date < fields.Date.context_today(self):
+            self._terminate()
+
+    def _prepare_penalty_invoice_values(self, amount):
+        self.ensure_one()
+        values = {
+            "move_type": "out_invoice",
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "contract_id": self.id,
+            "invoice_origin": self.name,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": self.env._(
+                            "Early termination penalty, contract %(contract)s ending on "
+                            "%(end)s instead of %(term_end)s",
+                            contract=self.name,
+                            end=format_date(self.env, self.termination_date),
+                            term_end=format_date(self.env, self.date_end),
+                        ),
+                        "quantity": 1.0,
+                        "price_unit": amount,
+                        "tax_ids": [Command.set([])],
+                    }
+                )
+            ],
+        }
+        if self.journal_id:
+            values["journal_id"] = self.journal_id.id
+        if self.payment_term_id:
+            values["invoice_payment_term_id"] = self.payment_term_id.id
+        return values
+
+    def _create_penalty_invoice(self, amount):
+        """Draft customer invoice of an early termination penalty."""
+        self.ensure_one()
+        invoice = self.env["account.move"].create(self._prepare_penalty_invoice_values(amount))
+        self.message_post(
+            body=self.env._(
+                "Draft invoice of the early termination penalty created: %(amount)s.",
+                amount=invoice.amount_total,
+            )
+        )
+        return invoice
+
+    def _send_customer_email(self, template_xmlid):
+        """Post the email of ``template_xmlid`` to the customer in the chatter."""
+        for contract in self:
+            contract.message_post_with_source(
+                template_xmlid, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+
+    # Automation rules
+
+    def _get_account_team(self):
+        """Users told about the contract's important events: its account manager and the
+        contract managers of its company."""
+        self.ensure_one()
+        managers = (
+            self.env.ref(MANAGER_GROUP)
+            .users.filtered(lambda u: self.company_id in u.company_ids and not u.share)
+            .filtered("active")
+        )
+        return (self.user_id | managers) - self.env.ref("base.user_root")
+
+    def _notify_account_team_termination(self):
+        for contract in self:
+            team = contract._get_account_team()
+            contract.message_post(
+                body=self.env._(
+                    "The contract %(contract)s of %(customer)s is terminated (last day "
+                    "%(end)s).",
+                    contract=contract.name,
+                    customer=contract.partner_id.display_name,
+                    end=format_date(self.env, contract.termination_date or contract.date_end),
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+                partner_ids=team.partner_id.ids,
+            )
+
+    # Reminders
+
+    def _get_reminders(self):
+        """Reminders due for the contract: (activity type xml id, date, delay in days before
+        the date, summary)."""
+        self.ensure_one()
+        company = self.company_id
+        reminders = []
+        if self.tacit_renewal and not self.termination_date and self.notice_deadline:
+            reminders.append(
+                (
+                    "maintenance_contract_it.mail_activity_type_notice_deadline",
+                    self.notice_deadline,
+                    company.maintenance_notice_reminder_days,
+                    self.env._(
+                        "Last day to give notice: the contract renews by itself on %(date)s.",
+                        date=format_date(self.env, self.date_end + ONE_DAY),
+                    ),
+                )
+            )
+        if not self.tacit_renewal and not self.termination_date and self.date_end:
+            reminders.append(
+                (
+                    "maintenance_contract_it.mail_activity_type_renewal",
+                    self.date_end,
+                    company.maintenance_notice_reminder_days,
+                    self.env._("Renew the contract with the customer or let it expire."),
+                )
+            )
+        end = self.termination_date or (not self.tacit_renewal and self.date_end)
+        if end:
+            reminders.append(
+                (
+                    "maintenance_contract_it.mail_activity_type_contract_end",
+                    end,
+                    company.maintenance_end_reminder_days,
+                    self.env._("The contract ends on %(date)s.", date=format_date(self.env, end)),
+                )
+            )
+        return reminders
+
+    def _send_reminders(self, today):
+        self.ensure_one()
+        for xmlid, date, delay, summary in self._get_reminders():
+            if date - relativedelta(days=delay) <= today <= date:
+                self._schedule_reminder(xmlid, date, summary)
+
+    def _schedule_reminder(self, activity_type_xmlid, date, summary):
+        """Schedule the activity of ``activity_type_xmlid`` due on ``date`` for the account
+        manager, once: a reminder log (unique per contract, type and date) remembers it was
+        made even after the activity is done; an open activity of that type is moved."""
+        self.ensure_one()
+        activity_type = self.env.ref(activity_type_xmlid)
+        reminder = self.env["maintenance.contract.reminder"]
+        key = [
+            ("contract_id", "=", self.id),
+            ("activity_type_id", "=", activity_type.id),
+            ("date", "=", date),
+        ]
+        if reminder.search_count(key):
+            return False
+        reminder.create(
+            {"contract_id": self.id, "activity_type_id": activity_type.id, "date": date}
+        )
+        user = self.user_id or self.create_uid
+        if self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
+            self.activity_reschedule([activity_type_xmlid], date_deadline=date, new_user_id=user.id)
+        else:
+            self.activity_schedule(
+                activity_type_xmlid, date_deadline=date, summary=summary, user_id=user.id
+            )
+        return True
+
+    # Scheduled jobs
+
+    @api.model
+    def _cron_process_term_ends(self):
+        """Renewals, expirations and terminations on their effective date."""
+        today = fields.Date.context_today(self)
+        contracts = self.search(
+            [
+                ("state", "=", "active"),
+                "|",
+                ("date_end", "<", today),
+                ("termination_date", "<", today),
+            ]
+        )
+        self._run_batched(contracts, "_process_term_end", today)
+
+    @api.model
+    def _cron_send_reminders(self):
+        today = fields.Date.context_today(self)
+        contracts = self.search([("state", "=", "active")])
+        self._run_batched(contracts, "_send_reminders", today)
+
+    @api.model
+    def _run_batched(self, contracts, method, *args):
+        """Call ``method`` on each contract, each in its own savepoint so that a failing one
+        is logged and skipped; commit and report progress after each batch."""
+        total, done = len(contracts), 0
+        for batch in split_every(CRON_BATCH_SIZE, contracts.ids, self.browse):
+            for contract in batch:
+                try:
+                    with self.env.cr.savepoint():
+                        getattr(contract, method)(*args)
+                except Exception:
+                    _logger.exception("Maintenance contract id %s: %s failed", contract.id, method)
+                    self.env.invalidate_all()
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+            # pytest-odoo on 18.0 does not set current_test: test_enable tells tests too
+            if not (modules.module.current_test or tools.config["test_enable"]):
+                self.env.cr.commit()  # pylint: disable=invalid-commit

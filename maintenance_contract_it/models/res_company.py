@@ -1,0 +1,35 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    maintenance_notice_reminder_days = fields.Integer(
+        string="Notice Deadline Reminder (days)",
+        default=60,
+        help="Days before the notice deadline (or before the end of a contract without tacit "
+        "renewal) at which the account manager gets a to-do.",
+    )
+    maintenance_end_reminder_days = fields.Integer(
+        string="Contract End Reminder (days)",
+        default=15,
+        help="Days before the last day of an ending contract at which the account manager "
+        "gets a to-do.",
+    )
+    maintenance_revision_reminder_days = fields.Integer(
+        string="Price Revision Reminder (days)",
+        default=30,
+        help="Days before a price revision date at which the account manager gets a to-do.",
+    )
+    maintenance_auto_send_renewal_notice = fields.Boolean(
+        string="Send Renewal Notices",
+        help="Email the customer when the contract is renewed.",
+    )
+    maintenance_auto_send_revision_notice = fields.Boolean(
+        string="Send Price Revision Notices",
+        help="Email the customer the computation of the revised prices.",
+    )
+    maintenance_auto_send_termination_ack = fields.Boolean(
+        string="Send Termination Acknowledgements",
+        help="Email the customer an acknowledgement when notice of termination is recorded.",
+    )

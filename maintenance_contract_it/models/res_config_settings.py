@@ -1,0 +1,24 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    maintenance_notice_reminder_days = fields.Integer(
+        related="company_id.maintenance_notice_reminder_days", readonly=False
+    )
+    maintenance_end_reminder_days = fields.Integer(
+        related="company_id.maintenance_end_reminder_days", readonly=False
+    )
+    maintenance_revision_reminder_days = fields.Integer(
+        related="company_id.maintenance_revision_reminder_days", readonly=False
+    )
+    maintenance_auto_send_renewal_notice = fields.Boolean(
+        related="company_id.maintenance_auto_send_renewal_notice", readonly=False
+    )
+    maintenance_auto_send_revision_notice = fields.Boolean(
+        related="company_id.maintenance_auto_send_revision_notice", readonly=False
+    )
+    maintenance_auto_send_termination_ack = fields.Boolean(
+        related="company_id.maintenance_auto_send_termination_ack", readonly=False
+    )
