@@ -31,6 +31,12 @@
         "views/maintenance_contract_template_views.xml",
         "views/res_partner_views.xml",
         "views/menus.xml",
+        "data/mail_sla_data.xml",
+        "data/ir_cron_sla_data.xml",
+        "data/base_automation_sla_data.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/maintenance_contract_sla_views.xml",
+        "report/maintenance_sla_report_views.xml",
     ],
     "demo": [],
 }
