@@ -325,7 +325,7 @@ class HelpdeskTicket(models.Model):
 
     def _sla_stops(self):
         self.ensure_one()
-        return [(stop.date_start, stop.date_end) for stop in self.sla_pause_ids]
+        return [(stop.date_start, stop.date_end or None) for stop in self.sla_pause_ids]
 
     def _sla_stop_kind(self):
         """Whether the current stage stops the clocks: ``closed``, ``pause`` or ``False``."""

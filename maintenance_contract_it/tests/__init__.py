@@ -1,1 +1,1 @@
-from . import test_contract, test_sla_dates
+from . import test_contract, test_sla_clock, test_sla_dates, test_ticket_contract
