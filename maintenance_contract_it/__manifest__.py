@@ -39,4 +39,9 @@
         "report/maintenance_sla_report_views.xml",
     ],
     "demo": [],
+    "assets": {
+        "web.assets_tests": [
+            "maintenance_contract_it/static/src/tours/maintenance_ticket_sla_tour.js",
+        ],
+    },
 }

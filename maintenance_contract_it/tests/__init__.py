@@ -3,6 +3,7 @@ from . import (
     test_sla_clock,
     test_sla_dates,
     test_sla_penalty,
+    test_sla_tour,
     test_sla_warnings,
     test_ticket_contract,
 )
