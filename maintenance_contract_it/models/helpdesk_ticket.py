@@ -181,15 +181,16 @@ class HelpdeskTicket(models.Model):
     @api.depends("commercial_partner_id", "equipment_id", "company_id")
     def _compute_contract_id(self):
         partners = self.commercial_partner_id
+        # helpdesk agents need not have access to the contracts to get them assigned
         contracts = (
-            self.env["maintenance.contract"].search(
-                [("commercial_partner_id", "in", partners.ids), ("state", "=", "active")]
-            )
+            self.env["maintenance.contract"]
+            .sudo()
+            .search([("commercial_partner_id", "in", partners.ids), ("state", "=", "active")])
             if partners
             else self.env["maintenance.contract"]
         )
         for ticket in self:
-            ticket.contract_id = ticket._select_contract(contracts)
+            ticket.contract_id = ticket._select_contract(contracts).sudo(False)
 
     @api.depends("contract_id", "excluded")
     def _compute_not_covered(self):
@@ -314,13 +315,13 @@ class HelpdeskTicket(models.Model):
         """The SLA policy that applies: the covering contract's."""
         self.ensure_one()
         if self.not_covered:
-            return self.env["maintenance.sla.policy"]
-        return self.contract_id.sla_policy_id
+            return self.env["maintenance.sla.policy"].sudo()
+        return self.contract_id.sudo().sla_policy_id
 
     def _sla_group_by_calendar(self):
         groups = defaultdict(lambda: self.browse())
         for ticket in self.filtered("sla_policy_id"):
-            groups[ticket.sla_policy_id.calendar_id] |= ticket
+            groups[ticket.sla_policy_id.sudo().calendar_id] |= ticket
         return groups
 
     def _sla_stops(self):
@@ -339,11 +340,12 @@ class HelpdeskTicket(models.Model):
     def _sla_update_stops(self):
         """Open or close the clock stops after a stage change."""
         now = fields.Datetime.now()
-        stop_model = self.env["maintenance.sla.pause"]
+        # clock stops are bookkeeping of the stage changes any agent makes
+        stop_model = self.env["maintenance.sla.pause"].sudo()
         new_stops = []
         for ticket in self:
             kind = ticket._sla_stop_kind()
-            running = ticket.sla_pause_ids.filtered(lambda stop: not stop.date_end)
+            running = ticket.sudo().sla_pause_ids.filtered(lambda stop: not stop.date_end)
             if running and running.kind != kind:
                 running.date_end = now
                 running = stop_model
@@ -615,7 +617,7 @@ class HelpdeskTicket(models.Model):
         summary = self.env._(
             "SLA at risk: %(target)s due %(deadline)s",
             target=self._sla_target_name(target),
-            deadline=fields.Datetime.to_string(deadline),
+            deadline=self._sla_format_deadline(deadline),
         )
         self.message_post(body=summary, subtype_xmlid="mail.mt_note")
         user = self.user_id or self.team_id.user_id
@@ -631,7 +633,7 @@ class HelpdeskTicket(models.Model):
         summary = self.env._(
             "SLA breached: %(target)s was due %(deadline)s",
             target=self._sla_target_name(target),
-            deadline=fields.Datetime.to_string(self[f"sla_{target}_deadline"]),
+            deadline=self._sla_format_deadline(self[f"sla_{target}_deadline"]),
         )
         self.message_post(body=summary, subtype_xmlid="mail.mt_note")
         user = self.team_id.user_id or self.user_id
@@ -649,6 +651,12 @@ class HelpdeskTicket(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 email_layout_xmlid="mail.mail_notification_light",
             )
+
+    def _sla_format_deadline(self, deadline):
+        """The deadline in the support calendar's timezone, for messages."""
+        return tools.format_datetime(
+            self.env, deadline, tz=self.sla_policy_id.sudo().calendar_id.tz, dt_format="short"
+        )
 
     def _sla_target_name(self, target):
         if target == "response":

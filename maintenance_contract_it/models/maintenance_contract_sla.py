@@ -162,18 +162,23 @@ class MaintenanceContract(models.Model):
         if not policy:
             return result
         start, end = self._sla_period_bounds(date_from, date_to)
-        tickets = self.env["helpdesk.ticket"].search(
-            [
-                ("contract_id", "=", self.id),
-                "|",
-                "&",
-                ("sla_response_deadline", ">=", start),
-                ("sla_response_deadline", "<", end),
-                "&",
-                ("sla_resolution_deadline", ">=", start),
-                ("sla_resolution_deadline", "<", end),
-            ],
-            order="id",
+        # contract users need not be helpdesk users to see the penalty
+        tickets = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .search(
+                [
+                    ("contract_id", "=", self.id),
+                    "|",
+                    "&",
+                    ("sla_response_deadline", ">=", start),
+                    ("sla_response_deadline", "<", end),
+                    "&",
+                    ("sla_resolution_deadline", ">=", start),
+                    ("sla_resolution_deadline", "<", end),
+                ],
+                order="id",
+            )
         )
         now = fields.Datetime.now()
         working_times = {}
@@ -197,7 +202,7 @@ class MaintenanceContract(models.Model):
                 amount = self.currency_id.round(delay * policy.penalty_per_hour)
                 result["breaches"].append(
                     {
-                        "ticket": ticket,
+                        "ticket": ticket.sudo(False),
                         "target": target,
                         "deadline": deadline,
                         "reached": reached,

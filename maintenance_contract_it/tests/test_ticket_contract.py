@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import MaintenanceSlaCommon
 
@@ -117,3 +117,26 @@ class TestTicketContract(MaintenanceSlaCommon):
             action = self.contract.action_view_breached_tickets()
             self.assertIn(late, self.env["helpdesk.ticket"].search(action["domain"]))
             self.assertNotIn(done, self.env["helpdesk.ticket"].search(action["domain"]))
+
+    def test_helpdesk_only_agent(self):
+        """An agent without access to contracts gets them assigned and pauses the clock."""
+        helpdesk_agent = new_test_user(
+            self.env, login="mcit_helpdesk_only", groups="helpdesk_mgmt.group_helpdesk_user"
+        )
+        self.team.user_ids = [Command.link(helpdesk_agent.id)]
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .with_user(helpdesk_agent)
+            .create(
+                {
+                    "name": "Screen broken",
+                    "description": "<p>Broken</p>",
+                    "partner_id": self.customer_contact.id,
+                    "team_id": self.team.id,
+                }
+            )
+        )
+        self.assertEqual(ticket.sudo().contract_id, self.contract)
+        ticket.stage_id = self.stage_awaiting
+        self.assertEqual(ticket.sla_resolution_status, "paused")
+        self.assertEqual(ticket.sudo().sla_pause_ids.kind, "pause")
