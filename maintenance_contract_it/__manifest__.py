@@ -63,6 +63,12 @@
         "wizards/maintenance_contract_notice_wizard_views.xml",
         "wizards/maintenance_contract_renew_wizard_views.xml",
         "views/account_move_views.xml",
+        "data/mail_sla_data.xml",
+        "data/ir_cron_sla_data.xml",
+        "data/base_automation_sla_data.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/maintenance_contract_sla_views.xml",
+        "report/maintenance_sla_report_views.xml",
     ],
     "demo": [],
     "assets": {
@@ -70,6 +76,7 @@
             "maintenance_contract_it/static/src/tours/maintenance_contract_from_template_tour.js",
             "maintenance_contract_it/static/src/tours/maintenance_intervention_tour.js",
             "maintenance_contract_it/static/src/tours/maintenance_contract_give_notice_tour.js",
+            "maintenance_contract_it/static/src/tours/maintenance_ticket_sla_tour.js",
         ],
     },
 }

@@ -1,5 +1,6 @@
 from . import (
     account_move,
+    helpdesk_ticket,
     helpdesk_ticket_intervention,
     maintenance_clause,
     maintenance_contract,
@@ -16,6 +17,7 @@ from . import (
     maintenance_contract_revision,
     maintenance_contract_revision_line,
     maintenance_contract_revision_log,
+    maintenance_contract_sla,
     maintenance_contract_template,
     maintenance_contract_template_line,
     maintenance_contract_term,
@@ -24,6 +26,8 @@ from . import (
     maintenance_preventive_plan,
     maintenance_price_index,
     maintenance_price_index_value,
+    maintenance_sla_notification,
+    maintenance_sla_pause,
     maintenance_sla_policy,
     maintenance_sla_policy_line,
     maintenance_termination_reason,

@@ -13,6 +13,7 @@ from ..tools.dates import (
     anchored_term_end,
     months_between,
     notice_deadline,
+    period_bounds,
     term_end,
     to_months,
 )
@@ -242,6 +243,12 @@ class MaintenanceContract(models.Model):
         compute="_compute_invoice_count",
         groups="account.group_account_invoice,account.group_account_readonly",
     )
+    period_start = fields.Date(
+        string="Current Period Start",
+        compute="_compute_period",
+        help="First day of the billing period that contains today.",
+    )
+    period_end = fields.Date(string="Current Period End", compute="_compute_period")
     amount_yearly = fields.Monetary(
         string="Yearly Amount",
         compute="_compute_amounts",
@@ -305,6 +312,16 @@ class MaintenanceContract(models.Model):
     def _compute_has_signed_copy(self):
         for contract in self:
             contract.has_signed_copy = bool(contract.signed_copy)
+
+    @api.depends("date_start", "billing_frequency")
+    @api.depends_context("tz")
+    def _compute_period(self):
+        today = fields.Date.context_today(self)
+        for contract in self:
+            if contract.date_start:
+                contract.period_start, contract.period_end = contract._get_billing_period(today)
+            else:
+                contract.period_start = contract.period_end = False
 
     @api.depends("line_ids.price_subtotal", "billing_frequency")
     def _compute_amounts(self):
@@ -552,6 +569,12 @@ class MaintenanceContract(models.Model):
             "default_contract_id": self.id,
         }
         return action
+
+    def _get_billing_period(self, day):
+        """First and last day of the contract's billing period that contains ``day``."""
+        self.ensure_one()
+        months = 12 // PERIODS_PER_YEAR.get(self.billing_frequency, 12)
+        return period_bounds(self.date_start, day, months)
 
     def _get_report_base_filename(self):
         self.ensure_one()

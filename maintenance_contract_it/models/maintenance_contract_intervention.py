@@ -2,8 +2,6 @@ from collections import defaultdict
 
 from odoo import fields, models
 
-from ..tools.dates import period_bounds
-from .maintenance_contract import PERIODS_PER_YEAR
 from .maintenance_intervention import CONSUMED_STATES, INTERVENTION_KINDS
 
 
@@ -14,10 +12,6 @@ class MaintenanceContract(models.Model):
         "maintenance.intervention", "contract_id", string="Interventions"
     )
     intervention_count = fields.Integer(compute="_compute_intervention_count")
-    consumption_date_from = fields.Date(
-        string="Current Period Start", compute="_compute_consumption"
-    )
-    consumption_date_to = fields.Date(string="Current Period End", compute="_compute_consumption")
     consumption_hours = fields.Float(
         string="Hours this Period",
         compute="_compute_consumption",
@@ -47,10 +41,7 @@ class MaintenanceContract(models.Model):
         periods = {contract: contract._get_billing_period(today) for contract in self}
         consumption = self._get_intervention_consumption(periods)
         for contract in self:
-            date_from, date_to = periods[contract]
             hours = consumption[contract]
-            contract.consumption_date_from = date_from
-            contract.consumption_date_to = date_to
             contract.consumption_hours = sum(hours.values())
             contract.consumption_preventive_hours = hours["preventive"]
             contract.consumption_curative_hours = hours["curative"]
@@ -67,12 +58,6 @@ class MaintenanceContract(models.Model):
             "default_company_id": self.company_id.id,
         }
         return action
-
-    def _get_billing_period(self, day):
-        """First and last day of the contract's billing period that contains ``day``."""
-        self.ensure_one()
-        months = 12 // PERIODS_PER_YEAR.get(self.billing_frequency, 12)
-        return period_bounds(self.date_start, day, months)
 
     def _get_intervention_consumption(self, periods):
         """Hours of done and signed interventions per contract and kind, in one query.

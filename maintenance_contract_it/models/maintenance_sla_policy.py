@@ -54,6 +54,22 @@ class MaintenanceSlaPolicy(models.Model):
         help="Maximum penalty per billing period, as a percentage of the period's "
         "recurring fee. 0 means no cap.",
     )
+    at_risk_percent = fields.Float(
+        string="At Risk from (%)",
+        default=80.0,
+        help="A target is at risk once this share of its allowed working time is used.",
+    )
+    notify_customer_on_breach = fields.Boolean(
+        help="Email the customer when a target of one of their tickets is breached."
+    )
+    breach_email_template_id = fields.Many2one(
+        "mail.template",
+        string="Breach Email",
+        domain="[('model', '=', 'helpdesk.ticket')]",
+        default=lambda self: self.env.ref(
+            "maintenance_contract_it.mail_template_sla_breached", raise_if_not_found=False
+        ),
+    )
 
     _sql_constraints = [
         (
@@ -61,6 +77,11 @@ class MaintenanceSlaPolicy(models.Model):
             "CHECK(penalty_per_hour >= 0 AND penalty_cap_percent >= 0 "
             "AND penalty_cap_percent <= 100)",
             "Penalties must be positive and the cap at most 100%.",
+        ),
+        (
+            "at_risk_percent_range",
+            "CHECK(at_risk_percent > 0 AND at_risk_percent < 100)",
+            "The at-risk share must be between 0 and 100% (excluded).",
         ),
     ]
 

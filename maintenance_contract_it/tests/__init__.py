@@ -12,6 +12,12 @@ from . import (
     test_price_revision,
     test_reminders,
     test_report,
+    test_sla_clock,
+    test_sla_dates,
+    test_sla_penalty,
+    test_sla_tour,
+    test_sla_warnings,
     test_template,
+    test_ticket_contract,
     test_tour_contract,
 )

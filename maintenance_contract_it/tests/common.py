@@ -160,3 +160,76 @@ class InterventionCommon(MaintenanceContractCommon):
         }
         vals.update(values)
         return cls.env["maintenance.intervention"].create(vals)
+
+
+class MaintenanceSlaCommon(MaintenanceContractCommon):
+    """Tickets under an active contract: a helpdesk team with a leader, an agent, the pause
+    stage "Awaiting" in the SLA policy, and a 24x7 calendar."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stage_new = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new")
+        cls.stage_progress = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+        cls.stage_awaiting = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting")
+        cls.stage_done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        cls.sla_policy.pause_stage_ids = cls.stage_awaiting
+        cls.leader = new_test_user(
+            cls.env,
+            login="mcit_leader",
+            groups="helpdesk_mgmt.group_helpdesk_manager",
+            name="Team Leader",
+        )
+        cls.agent = new_test_user(
+            cls.env,
+            login="mcit_agent",
+            groups="helpdesk_mgmt.group_helpdesk_user,"
+            "maintenance_contract_it.group_maintenance_contract_user",
+            name="Support Agent",
+        )
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {
+                "name": "Support (test)",
+                "user_id": cls.leader.id,
+                "user_ids": [Command.set((cls.leader | cls.agent).ids)],
+            }
+        )
+        cls.calendar_24x7 = cls.env["resource.calendar"].create(
+            {
+                "name": "Support 24x7 (test)",
+                "tz": "Europe/Paris",
+                "company_id": cls.company.id,
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"Day {day} {part}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                            "day_period": part,
+                        }
+                    )
+                    for day in range(7)
+                    for part, start, end in (("morning", 0, 12), ("afternoon", 12, 24))
+                ],
+            }
+        )
+        cls.equipment = cls.env["maintenance.contract.equipment"].create(
+            {"name": "File server (test)", "partner_id": cls.customer.id, "category": "server"}
+        )
+        cls.contract = cls._create_contract(
+            state="active", equipment_ids=[Command.set(cls.equipment.ids)]
+        )
+
+    @classmethod
+    def _create_ticket(cls, **values):
+        vals = {
+            "name": "Printer down",
+            "description": "<p>It does not print.</p>",
+            "partner_id": cls.customer_contact.id,
+            "team_id": cls.team.id,
+            "user_id": cls.agent.id,
+            "priority": "2",
+        }
+        vals.update(values)
+        return cls.env["helpdesk.ticket"].create(vals)

@@ -240,8 +240,8 @@ class TestIntervention(InterventionCommon):
         self._done(cancelled)
         cancelled.action_cancel()
         contract = self.contract
-        self.assertEqual(contract.consumption_date_from, date(2026, 3, 1))
-        self.assertEqual(contract.consumption_date_to, date(2026, 3, 31))
+        self.assertEqual(contract.period_start, date(2026, 3, 1))
+        self.assertEqual(contract.period_end, date(2026, 3, 31))
         self.assertEqual(contract.consumption_hours, 4.0)
         self.assertEqual(contract.consumption_curative_hours, 2.5)
         self.assertEqual(contract.consumption_preventive_hours, 1.5)

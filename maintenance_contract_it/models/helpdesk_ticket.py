@@ -1,0 +1,664 @@
+import logging
+from collections import defaultdict
+from datetime import datetime
+
+from odoo import api, fields, models, modules, tools
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from ..tools.sla import WorkingTime
+from .maintenance_sla_notification import SLA_TARGETS, SLA_WARNING_LEVELS
+
+_logger = logging.getLogger(__name__)
+
+SLA_STATUSES = [
+    ("running", "Running"),
+    ("paused", "Paused"),
+    ("at_risk", "At risk"),
+    ("met", "Met"),
+    ("breached", "Breached"),
+]
+SLA_RESULTS = [("paused", "Paused"), ("met", "Met"), ("breached", "Breached")]
+# Fields that the batched recomputation stores with one UPDATE, with their SQL types.
+SLA_STORED_COLUMNS = {
+    "sla_policy_id": "int4",
+    "sla_response_target": "float8",
+    "sla_response_deadline": "timestamp",
+    "sla_response_risk_date": "timestamp",
+    "sla_response_result": "varchar",
+    "sla_response_work_hours": "float8",
+    "sla_resolution_target": "float8",
+    "sla_resolution_deadline": "timestamp",
+    "sla_resolution_risk_date": "timestamp",
+    "sla_resolution_result": "varchar",
+    "sla_resolution_work_hours": "float8",
+}
+# Fields whose change recomputes the SLA clocks.
+SLA_TRIGGER_FIELDS = {
+    "stage_id",
+    "priority",
+    "contract_id",
+    "excluded",
+    "partner_id",
+    "equipment_id",
+    "company_id",
+}
+# Tolerance when comparing working hours (datetimes are stored to the second).
+EPSILON_HOURS = 1 / 3600
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    # Contract coverage
+    contract_id = fields.Many2one(
+        "maintenance.contract",
+        compute="_compute_contract_id",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id), "
+        "('state', '=', 'active')]",
+        help="Set automatically: the customer's active contract covering the equipment, or "
+        "without equipment the customer's only active contract.",
+    )
+    equipment_id = fields.Many2one(
+        "maintenance.contract.equipment",
+        index=True,
+        tracking=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id)]",
+    )
+    excluded = fields.Boolean(
+        string="Excluded from the Contract",
+        tracking=True,
+        help="The request falls in the contract's exclusions: billable extra work.",
+    )
+    exclusion_reason = fields.Char(tracking=True)
+    not_covered = fields.Boolean(
+        compute="_compute_not_covered",
+        store=True,
+        help="No active contract, or excluded from it: the work is billable at the "
+        "contract's hourly rate for extra services.",
+    )
+    contract_currency_id = fields.Many2one(related="contract_id.currency_id")
+    extra_hourly_rate = fields.Monetary(
+        related="contract_id.extra_hourly_rate", currency_field="contract_currency_id"
+    )
+
+    # SLA clocks
+    sla_policy_id = fields.Many2one(
+        "maintenance.sla.policy", string="SLA Policy", readonly=True, copy=False, index=True
+    )
+    sla_start_date = fields.Datetime(
+        string="SLA Start",
+        default=fields.Datetime.now,
+        readonly=True,
+        copy=False,
+        help="When the SLA clocks started: the ticket's creation.",
+    )
+    sla_pause_ids = fields.One2many(
+        "maintenance.sla.pause", "ticket_id", string="Clock Stops", readonly=True
+    )
+    sla_paused_since = fields.Datetime(
+        readonly=True, copy=False, help="Start of the running clock stop."
+    )
+    sla_response_target = fields.Float(
+        string="Response Time Allowed (h)", readonly=True, copy=False
+    )
+    sla_response_deadline = fields.Datetime(
+        string="Response Deadline", readonly=True, copy=False, index=True
+    )
+    sla_response_risk_date = fields.Datetime(
+        string="Response at Risk From", readonly=True, copy=False
+    )
+    sla_response_reached = fields.Datetime(
+        string="Responded On",
+        readonly=True,
+        copy=False,
+        help="First public reply to the customer by an internal user.",
+    )
+    sla_response_result = fields.Selection(SLA_RESULTS, readonly=True, copy=False)
+    sla_response_work_hours = fields.Float(
+        string="Response Time (working h)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Working hours from the creation to the first reply, clock stops excluded.",
+    )
+    sla_response_hours_used = fields.Float(
+        string="Response: Working Hours Used", compute="_compute_sla_hours_used"
+    )
+    sla_response_status = fields.Selection(
+        SLA_STATUSES,
+        string="Response SLA",
+        compute="_compute_sla_status",
+        search="_search_sla_response_status",
+    )
+    sla_response_notified = fields.Selection(
+        SLA_WARNING_LEVELS, string="Response Warning Sent", readonly=True, copy=False
+    )
+    sla_resolution_target = fields.Float(
+        string="Resolution Time Allowed (h)", readonly=True, copy=False
+    )
+    sla_resolution_deadline = fields.Datetime(
+        string="Resolution Deadline", readonly=True, copy=False, index=True
+    )
+    sla_resolution_risk_date = fields.Datetime(
+        string="Resolution at Risk From", readonly=True, copy=False
+    )
+    sla_resolution_reached = fields.Datetime(
+        string="Resolved On",
+        readonly=True,
+        copy=False,
+        help="When the ticket reached a closed stage.",
+    )
+    sla_resolution_result = fields.Selection(SLA_RESULTS, readonly=True, copy=False)
+    sla_resolution_work_hours = fields.Float(
+        string="Resolution Time (working h)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Working hours from the creation to the closing, clock stops excluded.",
+    )
+    sla_resolution_hours_used = fields.Float(
+        string="Resolution: Working Hours Used", compute="_compute_sla_hours_used"
+    )
+    sla_resolution_status = fields.Selection(
+        SLA_STATUSES,
+        string="Resolution SLA",
+        compute="_compute_sla_status",
+        search="_search_sla_resolution_status",
+    )
+    sla_resolution_notified = fields.Selection(
+        SLA_WARNING_LEVELS, string="Resolution Warning Sent", readonly=True, copy=False
+    )
+    sla_notification_ids = fields.One2many(
+        "maintenance.sla.notification", "ticket_id", string="SLA Warnings", readonly=True
+    )
+
+    @api.depends("commercial_partner_id", "equipment_id", "company_id")
+    def _compute_contract_id(self):
+        partners = self.commercial_partner_id
+        # helpdesk agents need not have access to the contracts to get them assigned
+        contracts = (
+            self.env["maintenance.contract"]
+            .sudo()
+            .search([("commercial_partner_id", "in", partners.ids), ("state", "=", "active")])
+            if partners
+            else self.env["maintenance.contract"]
+        )
+        for ticket in self:
+            ticket.contract_id = ticket._select_contract(contracts).sudo(False)
+
+    @api.depends("contract_id", "excluded")
+    def _compute_not_covered(self):
+        for ticket in self:
+            ticket.not_covered = not ticket.contract_id or ticket.excluded
+
+    @api.depends(
+        "sla_start_date",
+        "sla_paused_since",
+        "sla_response_reached",
+        "sla_resolution_reached",
+        "sla_pause_ids.date_start",
+        "sla_pause_ids.date_end",
+    )
+    def _compute_sla_hours_used(self):
+        now = fields.Datetime.now()
+        self.sla_response_hours_used = self.sla_resolution_hours_used = 0.0
+        for calendar, tickets in self._sla_group_by_calendar().items():
+            working_time = WorkingTime(calendar, min(tickets.mapped("sla_start_date")))
+            for ticket in tickets:
+                stops = ticket._sla_stops()
+                for target, _label in SLA_TARGETS:
+                    end = ticket[f"sla_{target}_reached"] or ticket.sla_paused_since or now
+                    ticket[f"sla_{target}_hours_used"] = working_time.hours(
+                        ticket.sla_start_date, min(end, now), stops
+                    )
+
+    @api.depends(
+        "sla_response_deadline",
+        "sla_response_risk_date",
+        "sla_response_result",
+        "sla_resolution_deadline",
+        "sla_resolution_risk_date",
+        "sla_resolution_result",
+    )
+    def _compute_sla_status(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            for target, _label in SLA_TARGETS:
+                ticket[f"sla_{target}_status"] = ticket._sla_status(target, now)
+
+    def _search_sla_response_status(self, operator, value):
+        return self._sla_status_domain("response", operator, value)
+
+    def _search_sla_resolution_status(self, operator, value):
+        return self._sla_status_domain("resolution", operator, value)
+
+    @api.constrains("contract_id", "commercial_partner_id")
+    def _check_contract_id(self):
+        for ticket in self.filtered("contract_id"):
+            contract = ticket.contract_id
+            if (
+                contract.state != "active"
+                or contract.commercial_partner_id != ticket.commercial_partner_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The ticket %(ticket)s can only be under an active contract of its "
+                        "customer %(customer)s; %(contract)s is not.",
+                        ticket=ticket.display_name,
+                        customer=ticket.commercial_partner_id.display_name or "-",
+                        contract=contract.display_name,
+                    )
+                )
+
+    @api.constrains("excluded", "exclusion_reason")
+    def _check_exclusion_reason(self):
+        for ticket in self:
+            if ticket.excluded and not ticket.exclusion_reason:
+                raise ValidationError(
+                    self.env._(
+                        "Give the reason why the ticket %(ticket)s is excluded from the "
+                        "contract.",
+                        ticket=ticket.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        tickets._sla_update_stops()
+        tickets._sla_recompute()
+        return tickets
+
+    def write(self, vals):
+        if not SLA_TRIGGER_FIELDS.intersection(vals):
+            return super().write(vals)
+        old_contracts = {ticket: ticket.contract_id for ticket in self}
+        res = super().write(vals)
+        if "stage_id" in vals:
+            self._sla_update_stops()
+        self._sla_recompute()
+        for ticket in self.filtered(lambda t: t.contract_id != old_contracts[t]):
+            ticket._sla_post_change_note(old_contracts[ticket].display_name or "-")
+        return res
+
+    def _message_post_after_hook(self, message, msg_vals):
+        if self._sla_is_reply_to_customer(message):
+            first = self.filtered(lambda ticket: not ticket.sla_response_reached)
+            if first:
+                first.sla_response_reached = fields.Datetime.now()
+                first._sla_recompute()
+        return super()._message_post_after_hook(message, msg_vals)
+
+    # Contract coverage
+
+    def _select_contract(self, contracts):
+        """The contract of this ticket among the active ``contracts``: the one covering its
+        equipment, or without equipment the customer's only one."""
+        self.ensure_one()
+        candidates = contracts.filtered(
+            lambda c: c.commercial_partner_id == self.commercial_partner_id
+            and c.company_id == self.company_id
+        )
+        if self.equipment_id:
+            return candidates.filtered(lambda c: self.equipment_id in c.equipment_ids)[:1]
+        return candidates if len(candidates) == 1 else contracts.browse()
+
+    # SLA clocks
+
+    def _sla_get_policy(self):
+        """The SLA policy that applies: the covering contract's."""
+        self.ensure_one()
+        if self.not_covered:
+            return self.env["maintenance.sla.policy"].sudo()
+        return self.contract_id.sudo().sla_policy_id
+
+    def _sla_group_by_calendar(self):
+        groups = defaultdict(lambda: self.browse())
+        for ticket in self.filtered("sla_policy_id"):
+            groups[ticket.sla_policy_id.sudo().calendar_id] |= ticket
+        return groups
+
+    def _sla_stops(self):
+        self.ensure_one()
+        return [(stop.date_start, stop.date_end or None) for stop in self.sla_pause_ids]
+
+    def _sla_stop_kind(self):
+        """Whether the current stage stops the clocks: ``closed``, ``pause`` or ``False``."""
+        self.ensure_one()
+        if self.stage_id.closed:
+            return "closed"
+        if self.stage_id in self._sla_get_policy().pause_stage_ids:
+            return "pause"
+        return False
+
+    def _sla_update_stops(self):
+        """Open or close the clock stops after a stage change."""
+        now = fields.Datetime.now()
+        # clock stops are bookkeeping of the stage changes any agent makes
+        stop_model = self.env["maintenance.sla.pause"].sudo()
+        new_stops = []
+        for ticket in self:
+            kind = ticket._sla_stop_kind()
+            running = ticket.sudo().sla_pause_ids.filtered(lambda stop: not stop.date_end)
+            if running and running.kind != kind:
+                running.date_end = now
+                running = stop_model
+            if kind and not running:
+                new_stops.append(
+                    {
+                        "ticket_id": ticket.id,
+                        "kind": kind,
+                        "stage_id": ticket.stage_id.id,
+                        "date_start": now,
+                    }
+                )
+            paused_since = running.date_start if running else (now if kind else False)
+            values = {
+                "sla_paused_since": paused_since,
+                "sla_resolution_reached": paused_since if kind == "closed" else False,
+            }
+            if any(ticket[name] != value for name, value in values.items()):
+                ticket.write(values)
+        stop_model.create(new_stops)
+
+    def _sla_recompute(self):
+        """Recompute the policy, targets, deadlines and results of the tickets, one calendar
+        at a time (its work intervals fetched once), and store them with one UPDATE."""
+        if not self:
+            return
+        rows = {}
+        by_calendar = defaultdict(list)
+        for ticket in self:
+            policy = ticket._sla_get_policy()
+            line = policy._get_line(ticket.priority) if policy else None
+            if line:
+                by_calendar[policy.calendar_id].append((ticket, policy, line))
+            else:
+                rows[ticket.id] = dict.fromkeys(SLA_STORED_COLUMNS)
+        for calendar, items in by_calendar.items():
+            working_time = WorkingTime(calendar, min(item[0].sla_start_date for item in items))
+            for ticket, policy, line in items:
+                rows[ticket.id] = ticket._sla_prepare_values(working_time, policy, line)
+        self._sla_store(rows)
+
+    def _sla_prepare_values(self, working_time, policy, line):
+        """The SLA values of this ticket under ``line`` of ``policy``."""
+        self.ensure_one()
+        start = self.sla_start_date
+        stops = self._sla_stops()
+        ended_stops = [stop for stop in stops if stop[1]]
+        values = {"sla_policy_id": policy.id}
+        for target, allowed in (
+            ("response", line.response_hours),
+            ("resolution", line.resolution_hours),
+        ):
+            reached = self[f"sla_{target}_reached"]
+            end = reached or self.sla_paused_since
+            used = working_time.hours(start, end, stops) if end else None
+            if used is None:
+                result = None
+            elif used > allowed + EPSILON_HOURS:
+                result = "breached"
+            else:
+                result = "met" if reached else "paused"
+            values.update(
+                {
+                    f"sla_{target}_target": allowed,
+                    f"sla_{target}_deadline": working_time.plan(start, allowed, ended_stops),
+                    f"sla_{target}_risk_date": working_time.plan(
+                        start, allowed * policy.at_risk_percent / 100, ended_stops
+                    ),
+                    f"sla_{target}_result": result,
+                    f"sla_{target}_work_hours": used if reached else None,
+                }
+            )
+        return values
+
+    def _sla_store(self, rows):
+        """Write the recomputed SLA values of all tickets with a single query."""
+        self.flush_recordset(list(SLA_STORED_COLUMNS))
+        columns = list(SLA_STORED_COLUMNS)
+        values = SQL(", ").join(
+            SQL(
+                "(%s)",
+                SQL(", ").join(
+                    [SQL("%s", ticket_id)]
+                    + [
+                        SQL(
+                            "%s",
+                            value.replace(microsecond=0) if isinstance(value, datetime) else value,
+                        )
+                        for value in (row[column] for column in columns)
+                    ]
+                ),
+            )
+            for ticket_id, row in rows.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE helpdesk_ticket AS ticket SET %s FROM (VALUES %s) AS v(id, %s) "
+                "WHERE ticket.id = v.id",
+                SQL(", ").join(
+                    SQL(
+                        "%s = v.%s::%s",
+                        SQL.identifier(column),
+                        SQL.identifier(column),
+                        SQL(SLA_STORED_COLUMNS[column]),
+                    )
+                    for column in columns
+                ),
+                values,
+                SQL(", ").join(SQL.identifier(column) for column in columns),
+            )
+        )
+        self.invalidate_recordset(columns)
+
+    def _sla_post_change_note(self, old_contract_name):
+        self.ensure_one()
+        self.message_post(
+            body=self.env._(
+                "Contract changed from %(old)s to %(new)s: the SLA deadlines were recomputed "
+                "(policy: %(policy)s).",
+                old=old_contract_name,
+                new=self.contract_id.display_name or "-",
+                policy=self.sla_policy_id.display_name or "-",
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _sla_status(self, target, now):
+        """The status of ``target`` (response or resolution) at ``now``."""
+        self.ensure_one()
+        result = self[f"sla_{target}_result"]
+        deadline = self[f"sla_{target}_deadline"]
+        if result or not deadline:
+            return result or False
+        if deadline <= now:
+            return "breached"
+        risk_date = self[f"sla_{target}_risk_date"]
+        if risk_date and risk_date <= now:
+            return "at_risk"
+        return "running"
+
+    @api.model
+    def _sla_status_domain(self, target, operator, value):
+        """Search domain of the statuses, evaluated against the current time: the same rules
+        as :meth:`_sla_status` on stored fields, so a ticket is breached as soon as its
+        deadline passes, whatever the warning job did."""
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("Unsupported search on an SLA status."))
+        statuses = [value] if not isinstance(value, list | tuple) else value
+        now = fields.Datetime.now()
+        result = f"sla_{target}_result"
+        deadline = f"sla_{target}_deadline"
+        risk_date = f"sla_{target}_risk_date"
+        running = [(result, "=", False), (deadline, "!=", False), (deadline, ">", now)]
+        by_status = {
+            "met": [(result, "=", "met")],
+            "paused": [(result, "=", "paused")],
+            "breached": expression.OR(
+                [
+                    [(result, "=", "breached")],
+                    [(result, "=", False), (deadline, "!=", False), (deadline, "<=", now)],
+                ]
+            ),
+            "at_risk": running + [(risk_date, "<=", now)],
+            "running": running + ["|", (risk_date, "=", False), (risk_date, ">", now)],
+            False: [(result, "=", False), (deadline, "=", False)],
+        }
+        domain = expression.OR([by_status[status] for status in statuses if status in by_status])
+        if operator in ("!=", "not in"):
+            return ["!"] + domain
+        return domain
+
+    def _sla_is_reply_to_customer(self, message):
+        """A public message (or email) written by an internal user, not a note nor a
+        tracking message, nor an automatic SLA email."""
+        if self.env.context.get("mail_sla_automatic"):
+            return False
+        return (
+            message.message_type in ("comment", "email")
+            and message.subtype_id == self.env.ref("mail.mt_comment")
+            and any(user._is_internal() for user in message.author_id.user_ids)
+        )
+
+    # Warning job
+
+    @api.model
+    def _sla_warning_domain(self):
+        """Tickets with a warning to send: at risk or breached, not yet warned of it."""
+        return expression.OR(
+            [
+                [
+                    (f"sla_{target}_status", "=", "at_risk"),
+                    (f"sla_{target}_notified", "=", False),
+                ]
+                for target, _label in SLA_TARGETS
+            ]
+            + [
+                [
+                    (f"sla_{target}_status", "=", "breached"),
+                    (f"sla_{target}_notified", "!=", "breached"),
+                ]
+                for target, _label in SLA_TARGETS
+            ]
+        )
+
+    @api.model
+    def _cron_sla_warnings(self, batch_size=200):
+        """Warn of the SLA targets at risk and breached, once per ticket, target and level.
+
+        Idempotent: a warning is sent only by the run that inserts its marker (unique index),
+        so two runs, even concurrent, never warn twice. Each ticket is processed in its own
+        savepoint; a failure is logged and does not block the others."""
+        tickets = self.search(self._sla_warning_domain(), order="id")
+        done = 0
+        for offset in range(0, len(tickets), batch_size):
+            batch = tickets[offset : offset + batch_size]
+            for ticket in batch:
+                try:
+                    with self.env.cr.savepoint():
+                        ticket._sla_send_warnings()
+                except Exception:
+                    _logger.exception("SLA warning failed for ticket %s", ticket.id)
+            done += len(batch)
+            # pytest-odoo on 18.0 does not set current_test: test_enable tells tests too
+            if not (modules.module.current_test or tools.config["test_enable"]):
+                # commit each batch so a crash keeps the warnings already sent
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(tickets) - done)
+        return done
+
+    def _sla_send_warnings(self):
+        self.ensure_one()
+        now = fields.Datetime.now()
+        for target, _label in SLA_TARGETS:
+            status = self._sla_status(target, now)
+            notified = self[f"sla_{target}_notified"]
+            if status not in ("at_risk", "breached") or notified in (status, "breached"):
+                continue
+            if self._sla_claim_warning(target, status):
+                self[f"sla_{target}_notified"] = status
+                if status == "at_risk":
+                    self._sla_warn_at_risk(target)
+                else:
+                    self._sla_warn_breached(target)
+
+    def _sla_claim_warning(self, target, level):
+        """Insert the marker of this warning; False if it already exists."""
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO maintenance_sla_notification "
+                "(ticket_id, company_id, target, level, create_uid, write_uid, create_date, "
+                "write_date) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (ticket_id, target, level) DO NOTHING RETURNING id",
+                self.id,
+                self.company_id.id,
+                target,
+                level,
+                self.env.uid,
+                self.env.uid,
+                fields.Datetime.now(),
+                fields.Datetime.now(),
+            )
+        )
+        claimed = bool(self.env.cr.fetchone())
+        self.invalidate_recordset(["sla_notification_ids"])
+        return claimed
+
+    def _sla_warn_at_risk(self, target):
+        deadline = self[f"sla_{target}_deadline"]
+        summary = self.env._(
+            "SLA at risk: %(target)s due %(deadline)s",
+            target=self._sla_target_name(target),
+            deadline=self._sla_format_deadline(deadline),
+        )
+        self.message_post(body=summary, subtype_xmlid="mail.mt_note")
+        user = self.user_id or self.team_id.user_id
+        if user:
+            self.activity_schedule(
+                "maintenance_contract_it.mail_activity_type_sla_warning",
+                date_deadline=fields.Date.context_today(self),
+                summary=summary,
+                user_id=user.id,
+            )
+
+    def _sla_warn_breached(self, target):
+        summary = self.env._(
+            "SLA breached: %(target)s was due %(deadline)s",
+            target=self._sla_target_name(target),
+            deadline=self._sla_format_deadline(self[f"sla_{target}_deadline"]),
+        )
+        self.message_post(body=summary, subtype_xmlid="mail.mt_note")
+        user = self.team_id.user_id or self.user_id
+        if user:
+            self.activity_schedule(
+                "maintenance_contract_it.mail_activity_type_sla_warning",
+                date_deadline=fields.Date.context_today(self),
+                summary=summary,
+                user_id=user.id,
+            )
+        policy = self.sla_policy_id
+        if policy.notify_customer_on_breach and policy.breach_email_template_id and self.partner_id:
+            self.with_context(mail_sla_automatic=True).message_post_with_source(
+                policy.breach_email_template_id,
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+
+    def _sla_format_deadline(self, deadline):
+        """The deadline in the support calendar's timezone, for messages."""
+        return tools.format_datetime(
+            self.env, deadline, tz=self.sla_policy_id.sudo().calendar_id.tz, dt_format="short"
+        )
+
+    def _sla_target_name(self, target):
+        if target == "response":
+            return self.env._("response")
+        return self.env._("resolution")

@@ -1,0 +1,1 @@
+from . import maintenance_sla_report
