@@ -31,6 +31,16 @@
         "views/maintenance_contract_template_views.xml",
         "views/res_partner_views.xml",
         "views/menus.xml",
+        "views/portal_templates.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/maintenance_contract_equipment_demo.xml",
+        "demo/resource_calendar_demo.xml",
+        "demo/maintenance_sla_policy_demo.xml",
+        "demo/product_product_demo.xml",
+        "demo/maintenance_clause_demo.xml",
+        "demo/maintenance_contract_template_demo.xml",
+        "demo/maintenance_contract_demo.xml",
+    ],
 }

@@ -8,5 +8,6 @@ from . import (
     maintenance_contract_template_line,
     maintenance_sla_policy,
     maintenance_sla_policy_line,
+    maintenance_sla_policy_portal,
     res_partner,
 )

@@ -1,1 +1,1 @@
-from . import test_contract
+from . import test_contract, test_partner, test_portal, test_security
