@@ -69,8 +69,18 @@
         "views/helpdesk_ticket_views.xml",
         "views/maintenance_contract_sla_views.xml",
         "report/maintenance_sla_report_views.xml",
+        "views/portal_templates.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/maintenance_contract_equipment_demo.xml",
+        "demo/resource_calendar_demo.xml",
+        "demo/maintenance_sla_policy_demo.xml",
+        "demo/product_product_demo.xml",
+        "demo/maintenance_clause_demo.xml",
+        "demo/maintenance_contract_template_demo.xml",
+        "demo/maintenance_contract_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "maintenance_contract_it/static/src/tours/maintenance_contract_from_template_tour.js",

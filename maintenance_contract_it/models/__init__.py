@@ -30,6 +30,7 @@ from . import (
     maintenance_sla_pause,
     maintenance_sla_policy,
     maintenance_sla_policy_line,
+    maintenance_sla_policy_portal,
     maintenance_termination_reason,
     res_company,
     res_config_settings,
