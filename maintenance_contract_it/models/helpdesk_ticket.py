@@ -1,16 +1,14 @@
-import logging
 from collections import defaultdict
 from datetime import datetime
 
-from odoo import api, fields, models, modules, tools
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..tools.jobs import run_batched
 from ..tools.sla import WorkingTime
 from .maintenance_sla_notification import SLA_TARGETS, SLA_WARNING_LEVELS
-
-_logger = logging.getLogger(__name__)
 
 SLA_STATUSES = [
     ("running", "Running"),
@@ -558,22 +556,8 @@ class HelpdeskTicket(models.Model):
         so two runs, even concurrent, never warn twice. Each ticket is processed in its own
         savepoint; a failure is logged and does not block the others."""
         tickets = self.search(self._sla_warning_domain(), order="id")
-        done = 0
-        for offset in range(0, len(tickets), batch_size):
-            batch = tickets[offset : offset + batch_size]
-            for ticket in batch:
-                try:
-                    with self.env.cr.savepoint():
-                        ticket._sla_send_warnings()
-                except Exception:
-                    _logger.exception("SLA warning failed for ticket %s", ticket.id)
-            done += len(batch)
-            # pytest-odoo on 18.0 does not set current_test: test_enable tells tests too
-            if not (modules.module.current_test or tools.config["test_enable"]):
-                # commit each batch so a crash keeps the warnings already sent
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(tickets) - done)
-        return done
+        failed = run_batched(tickets, "_sla_send_warnings", batch_size=batch_size)
+        return len(tickets) - len(failed)
 
     def _sla_send_warnings(self):
         self.ensure_one()

@@ -14,6 +14,8 @@ CLAUSE_CATEGORIES = [
     ("specific", "Specific conditions"),
 ]
 
+CATEGORY_ORDER = {key: index for index, (key, _label) in enumerate(CLAUSE_CATEGORIES)}
+
 
 class MaintenanceClause(models.Model):
     """A clause of the library, copied into contracts and templates."""
@@ -46,9 +48,8 @@ class MaintenanceClause(models.Model):
 
     @api.depends("category")
     def _compute_category_sequence(self):
-        order = {key: index for index, (key, _label) in enumerate(CLAUSE_CATEGORIES)}
         for clause in self:
-            clause.category_sequence = order.get(clause.category, len(order))
+            clause.category_sequence = CATEGORY_ORDER.get(clause.category, len(CATEGORY_ORDER))
 
     def _compute_placeholders_help(self):
         self.placeholders_help = self.env["maintenance.contract"]._get_clause_placeholders_help()

@@ -1,10 +1,8 @@
-import logging
-
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models, modules, tools
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_date, split_every
+from odoo.tools import format_date
 
 from ..tools.dates import (
     NOTICE_UNITS,
@@ -17,8 +15,7 @@ from ..tools.dates import (
     term_end,
     to_months,
 )
-
-_logger = logging.getLogger(__name__)
+from ..tools.jobs import run_batched
 
 BILLING_FREQUENCIES = [
     ("monthly", "Monthly"),
@@ -46,7 +43,6 @@ PENALTY_TYPES = [
     ("percent", "Percentage of the remaining fees"),
 ]
 MANAGER_GROUP = "maintenance_contract_it.group_maintenance_contract_manager"
-CRON_BATCH_SIZE = 100
 
 
 class MaintenanceContract(models.Model):
@@ -1006,29 +1002,10 @@ class MaintenanceContract(models.Model):
                 ("termination_date", "<", today),
             ]
         )
-        self._run_batched(contracts, "_process_term_end", today)
+        run_batched(contracts, "_process_term_end", today)
 
     @api.model
     def _cron_send_reminders(self):
         today = fields.Date.context_today(self)
         contracts = self.search([("state", "=", "active")])
-        self._run_batched(contracts, "_send_reminders", today)
-
-    @api.model
-    def _run_batched(self, contracts, method, *args):
-        """Call ``method`` on each contract, each in its own savepoint so that a failing one
-        is logged and skipped; commit and report progress after each batch."""
-        total, done = len(contracts), 0
-        for batch in split_every(CRON_BATCH_SIZE, contracts.ids, self.browse):
-            for contract in batch:
-                try:
-                    with self.env.cr.savepoint():
-                        getattr(contract, method)(*args)
-                except Exception:
-                    _logger.exception("Maintenance contract id %s: %s failed", contract.id, method)
-                    self.env.invalidate_all()
-            done += len(batch)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
-            # pytest-odoo on 18.0 does not set current_test: test_enable tells tests too
-            if not (modules.module.current_test or tools.config["test_enable"]):
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        run_batched(contracts, "_send_reminders", today)

@@ -4,6 +4,8 @@ from psycopg2 import errors
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.jobs import run_batched
+
 AMENDMENT_STATES = [
     ("draft", "Draft"),
     ("confirmed", "Confirmed"),
@@ -363,4 +365,4 @@ class MaintenanceContractAmendment(models.Model):
             ],
             order="date_effective, number",
         )
-        self.env["maintenance.contract"]._run_in_batches(amendments, "_apply", 0)
+        run_batched(amendments, "_apply")

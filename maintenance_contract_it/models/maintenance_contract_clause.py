@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .maintenance_clause import CLAUSE_CATEGORIES
+from .maintenance_clause import CATEGORY_ORDER, CLAUSE_CATEGORIES
 
 
 class MaintenanceContractClause(models.Model):
@@ -45,9 +45,8 @@ class MaintenanceContractClause(models.Model):
 
     @api.depends("category")
     def _compute_category_sequence(self):
-        order = {key: index for index, (key, _label) in enumerate(CLAUSE_CATEGORIES)}
         for clause in self:
-            clause.category_sequence = order.get(clause.category, len(order))
+            clause.category_sequence = CATEGORY_ORDER.get(clause.category, len(CATEGORY_ORDER))
 
     @api.depends("clause_id.mandatory")
     def _compute_mandatory(self):

@@ -3,15 +3,14 @@ import logging
 from dateutil.relativedelta import relativedelta
 from psycopg2 import errors
 
-from odoo import api, fields, models, modules, tools
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from ..tools.jobs import run_batched
 from ..tools.revision import revised_price, revision_coefficient
 
 _logger = logging.getLogger(__name__)
-
-BATCH_SIZE = 50
 
 
 class MaintenanceContract(models.Model):
@@ -487,8 +486,8 @@ class MaintenanceContract(models.Model):
             <= today + relativedelta(days=c.company_id.maintenance_revision_reminder_days)
         )
         due = self.search(self._revision_domain() + [("revision_next_date", "<=", today)])
-        self._run_in_batches(to_remind, "_schedule_revision_reminder", len(due))
-        self._run_in_batches(due, "_revise_or_report_missing_index", 0)
+        run_batched(to_remind, "_schedule_revision_reminder", remaining_after=len(due))
+        run_batched(due, "_revise_or_report_missing_index")
 
     def _revise_or_report_missing_index(self):
         self.ensure_one()
@@ -497,23 +496,3 @@ class MaintenanceContract(models.Model):
             return
         if not self._apply_revision():
             self._schedule_index_missing_activity()
-
-    @api.model
-    def _run_in_batches(self, records, method, remaining_after):
-        """Call ``method`` on each record in its own savepoint, committing between batches
-        outside tests; one failing record is logged and never blocks the others."""
-        done = 0
-        for start in range(0, len(records), BATCH_SIZE):
-            for record in records[start : start + BATCH_SIZE]:
-                try:
-                    with self.env.cr.savepoint():
-                        getattr(record, method)()
-                except Exception:
-                    _logger.exception("%s failed on %s", method, record.display_name)
-                done += 1
-            self.env["ir.cron"]._notify_progress(
-                done=done, remaining=len(records) - done + remaining_after
-            )
-            # pytest-odoo on 18.0 does not set current_test: test_enable tells tests too
-            if not (modules.module.current_test or tools.config["test_enable"]):
-                self.env.cr.commit()  # pylint: disable=invalid-commit

@@ -206,7 +206,7 @@ class MaintenanceIntervention(models.Model):
     def _compute_contract_id(self):
         for intervention in self:
             if intervention.ticket_id:
-                intervention.contract_id = intervention.ticket_id._get_intervention_contract()
+                intervention.contract_id = intervention.ticket_id.contract_id
 
     @api.depends("contract_id", "ticket_id")
     def _compute_partner_id(self):
@@ -222,9 +222,7 @@ class MaintenanceIntervention(models.Model):
     def _compute_equipment_id(self):
         for intervention in self:
             ticket = intervention.ticket_id
-            equipment = (
-                ticket and ticket._get_intervention_equipment()
-            ) or intervention.contract_id.equipment_ids
+            equipment = ticket.equipment_id or intervention.contract_id.equipment_ids
             if len(equipment) == 1:
                 intervention.equipment_id = equipment
             elif intervention.equipment_id not in intervention.contract_id.equipment_ids:
@@ -420,7 +418,7 @@ class MaintenanceIntervention(models.Model):
         contract = self.contract_id
         if not contract or not contract[f"include_{self.kind}"]:
             return False
-        return not self.ticket_id or self.ticket_id._is_intervention_covered()
+        return not self.ticket_id.not_covered
 
     def _get_signed_locked_fields(self):
         """Fields a signed report freezes: what the customer signed for."""

@@ -1,14 +1,12 @@
-import logging
 from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import Command, api, fields, models, modules, tools
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.dates import add_duration
-
-_logger = logging.getLogger(__name__)
+from ..tools.jobs import run_batched
 
 PLAN_UNITS = [("week", "Weeks"), ("month", "Months")]
 
@@ -105,19 +103,7 @@ class MaintenancePreventivePlan(models.Model):
         """Plan the preventive visits due within each plan's horizon: batched, one savepoint
         per plan, idempotent thanks to the UNIQUE(plan_id, plan_date) constraint."""
         plans = self.search(self._get_cron_domain())
-        total = len(plans)
-        done = 0
-        for start in range(0, total, self._cron_batch_size):
-            for plan in plans[start : start + self._cron_batch_size]:
-                try:
-                    with self.env.cr.savepoint():
-                        plan._generate_interventions()
-                except Exception:
-                    _logger.exception("Preventive plan %s: planning its visits failed", plan.id)
-                done += 1
-            self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
-            if not (modules.module.current_test or tools.config["test_enable"]):
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        run_batched(plans, "_generate_interventions", batch_size=self._cron_batch_size)
 
     @api.model
     def _get_cron_domain(self):

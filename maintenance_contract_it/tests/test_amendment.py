@@ -183,7 +183,7 @@ class TestAmendment(MaintenanceContractCommon):
             (failing | working).action_confirm()
         with (
             freeze_time("2026-04-01"),
-            mute_logger("odoo.addons.maintenance_contract_it.models.maintenance_contract_revision"),
+            mute_logger("odoo.addons.maintenance_contract_it.tools.jobs"),
         ):
             self.env["maintenance.contract.amendment"]._cron_apply_amendments()
         self.assertEqual(failing.state, "confirmed")

@@ -1,7 +1,6 @@
 import base64
 import io
 from datetime import date
-from unittest.mock import patch
 
 from freezegun import freeze_time
 from PIL import Image, ImageDraw
@@ -67,7 +66,7 @@ class TestIntervention(InterventionCommon):
         other = self._create_contract()
         other.state = "active"
         ticket = self._create_ticket()
-        self.assertFalse(ticket._get_intervention_contract())
+        self.assertFalse(ticket.contract_id)
 
     def test_customer_mismatch_refused(self):
         stranger = self.env["res.partner"].create({"name": "Walk-in Ltd", "is_company": True})
@@ -145,8 +144,8 @@ class TestIntervention(InterventionCommon):
 
     def test_ticket_not_covered_is_billable(self):
         ticket = self._create_ticket()
-        with patch.object(type(ticket), "_is_intervention_covered", return_value=False):
-            intervention = self._create_intervention(ticket_id=ticket.id)
+        ticket.write({"excluded": True, "exclusion_reason": "Personal laptop"})
+        intervention = self._create_intervention(ticket_id=ticket.id)
         self.assertEqual(intervention.contract_id, self.contract)
         self.assertEqual(intervention.coverage, "billable")
 

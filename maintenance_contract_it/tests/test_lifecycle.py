@@ -9,7 +9,7 @@ from odoo.tools import mute_logger
 
 from .common import MaintenanceContractCommon
 
-CONTRACT_LOGGER = "odoo.addons.maintenance_contract_it.models.maintenance_contract"
+CONTRACT_LOGGER = "odoo.addons.maintenance_contract_it.tools.jobs"
 
 
 class LifecycleCommon(MaintenanceContractCommon):

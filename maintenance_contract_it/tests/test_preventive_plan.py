@@ -141,7 +141,7 @@ class TestPreventivePlan(InterventionCommon):
 
         with (
             patch.object(type(failing), "_prepare_intervention_values", prepare),
-            mute_logger("odoo.addons.maintenance_contract_it.models.maintenance_preventive_plan"),
+            mute_logger("odoo.addons.maintenance_contract_it.tools.jobs"),
         ):
             self._run_job()
         self.assertFalse(failing.intervention_ids)

@@ -106,7 +106,7 @@ class TestSlaWarnings(MaintenanceSlaCommon):
 
         with (
             patch.object(HelpdeskTicket, "_sla_warn_at_risk", failing),
-            mute_logger("odoo.addons.maintenance_contract_it.models.helpdesk_ticket"),
+            mute_logger("odoo.addons.maintenance_contract_it.tools.jobs"),
         ):
             self._run_job("2026-03-02 13:30:00")
         self.assertFalse(self.ticket.sla_response_notified)

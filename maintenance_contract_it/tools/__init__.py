@@ -1,1 +1,1 @@
-from . import dates, revision
+from . import dates, jobs, revision
