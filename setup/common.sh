@@ -13,6 +13,7 @@
 set -euo pipefail
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
 MCIT_HOME=${MCIT_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/maintenance_contract_it}
 ODOO_SOURCE=${ODOO_SOURCE:-https://github.com/odoo/odoo.git}
 ODOO_BRANCH=${ODOO_BRANCH:-18.0}
