@@ -80,6 +80,9 @@
         "demo/maintenance_clause_demo.xml",
         "demo/maintenance_contract_template_demo.xml",
         "demo/maintenance_contract_demo.xml",
+        "demo/helpdesk_ticket_demo.xml",
+        "demo/maintenance_intervention_demo.xml",
+        "demo/maintenance_contract_amendment_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
