@@ -5,6 +5,31 @@ from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
+def create_support_calendar(env, name, tz, days, periods, company=None):
+    """A support calendar open on ``days`` (0 = Monday) during ``periods``, a list of
+    ``(day_period, hour_from, hour_to)``."""
+    return env["resource.calendar"].create(
+        {
+            "name": name,
+            "tz": tz,
+            "company_id": company.id if company else False,
+            "attendance_ids": [
+                Command.create(
+                    {
+                        "name": f"Day {day} {part}",
+                        "dayofweek": str(day),
+                        "hour_from": start,
+                        "hour_to": end,
+                        "day_period": part,
+                    }
+                )
+                for day in days
+                for part, start, end in periods
+            ],
+        }
+    )
+
+
 class MaintenanceContractCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
@@ -25,25 +50,13 @@ class MaintenanceContractCommon(TransactionCase):
             "helpdesk_mgmt.group_helpdesk_user",
             name="Contract User",
         )
-        cls.calendar_8x5 = cls.env["resource.calendar"].create(
-            {
-                "name": "Support 8x5 (test)",
-                "tz": "Europe/Paris",
-                "company_id": cls.company.id,
-                "attendance_ids": [
-                    Command.create(
-                        {
-                            "name": f"Day {day} {part}",
-                            "dayofweek": str(day),
-                            "hour_from": start,
-                            "hour_to": end,
-                            "day_period": part,
-                        }
-                    )
-                    for day in range(5)
-                    for part, start, end in (("morning", 9, 13), ("afternoon", 14, 18))
-                ],
-            }
+        cls.calendar_8x5 = create_support_calendar(
+            cls.env,
+            "Support 8x5 (test)",
+            "Europe/Paris",
+            range(5),
+            [("morning", 9, 13), ("afternoon", 14, 18)],
+            cls.company,
         )
         cls.sla_policy = cls.env["maintenance.sla.policy"].create(
             {
@@ -194,25 +207,13 @@ class MaintenanceSlaCommon(MaintenanceContractCommon):
                 "user_ids": [Command.set((cls.leader | cls.agent).ids)],
             }
         )
-        cls.calendar_24x7 = cls.env["resource.calendar"].create(
-            {
-                "name": "Support 24x7 (test)",
-                "tz": "Europe/Paris",
-                "company_id": cls.company.id,
-                "attendance_ids": [
-                    Command.create(
-                        {
-                            "name": f"Day {day} {part}",
-                            "dayofweek": str(day),
-                            "hour_from": start,
-                            "hour_to": end,
-                            "day_period": part,
-                        }
-                    )
-                    for day in range(7)
-                    for part, start, end in (("morning", 0, 12), ("afternoon", 12, 24))
-                ],
-            }
+        cls.calendar_24x7 = create_support_calendar(
+            cls.env,
+            "Support 24x7 (test)",
+            "Europe/Paris",
+            range(7),
+            [("morning", 0, 12), ("afternoon", 12, 24)],
+            cls.company,
         )
         cls.equipment = cls.env["maintenance.contract.equipment"].create(
             {"name": "File server (test)", "partner_id": cls.customer.id, "category": "server"}

@@ -1,6 +1,8 @@
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
+from .common import create_support_calendar
+
 
 @tagged("post_install", "-at_install")
 class TestSlaTour(HttpCase):
@@ -8,24 +10,8 @@ class TestSlaTour(HttpCase):
         # The tour reads English labels: the test database's administrator works in French.
         self.env["res.lang"]._activate_lang("en_US")
         self.env.ref("base.user_admin").lang = "en_US"
-        calendar = self.env["resource.calendar"].create(
-            {
-                "name": "24x7 (tour)",
-                "tz": "UTC",
-                "attendance_ids": [
-                    Command.create(
-                        {
-                            "name": f"Day {day} {part}",
-                            "dayofweek": str(day),
-                            "hour_from": start,
-                            "hour_to": end,
-                            "day_period": part,
-                        }
-                    )
-                    for day in range(7)
-                    for part, start, end in (("morning", 0, 12), ("afternoon", 12, 24))
-                ],
-            }
+        calendar = create_support_calendar(
+            self.env, "24x7 (tour)", "UTC", range(7), [("morning", 0, 12), ("afternoon", 12, 24)]
         )
         policy = self.env["maintenance.sla.policy"].create(
             {
