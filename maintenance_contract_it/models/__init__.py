@@ -1,23 +1,27 @@
+# The capability mixins of maintenance.contract load before the contract that inherits them.
+from . import (
+    maintenance_contract_document_mixin,
+    maintenance_contract_intervention_mixin,
+    maintenance_contract_preventive_mixin,
+    maintenance_contract_revision_mixin,
+    maintenance_contract_sla_mixin,
+)
+
+# isort: split
 from . import (
     account_move,
     helpdesk_ticket,
-    helpdesk_ticket_intervention,
     maintenance_clause,
     maintenance_contract,
     maintenance_contract_amendment,
     maintenance_contract_amendment_change,
     maintenance_contract_amendment_line,
     maintenance_contract_clause,
-    maintenance_contract_document,
     maintenance_contract_equipment,
-    maintenance_contract_intervention,
     maintenance_contract_line,
-    maintenance_contract_preventive,
     maintenance_contract_reminder,
     maintenance_contract_revision,
     maintenance_contract_revision_line,
-    maintenance_contract_revision_log,
-    maintenance_contract_sla,
     maintenance_contract_template,
     maintenance_contract_template_line,
     maintenance_contract_term,
@@ -30,7 +34,6 @@ from . import (
     maintenance_sla_pause,
     maintenance_sla_policy,
     maintenance_sla_policy_line,
-    maintenance_sla_policy_portal,
     maintenance_termination_reason,
     res_company,
     res_config_settings,

@@ -50,7 +50,18 @@ class MaintenanceContract(models.Model):
 
     _name = "maintenance.contract"
     _description = "Maintenance Contract"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    # The contract's capabilities are mixins, one file each (see readme/DEVELOP.md); they
+    # come first so that their overrides run before mail.thread's.
+    _inherit = [
+        "maintenance.contract.document.mixin",
+        "maintenance.contract.revision.mixin",
+        "maintenance.contract.sla.mixin",
+        "maintenance.contract.intervention.mixin",
+        "maintenance.contract.preventive.mixin",
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 

@@ -1,498 +1,56 @@
-import logging
-
-from dateutil.relativedelta import relativedelta
-from psycopg2 import errors
-
-from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
-
-from ..tools.jobs import run_batched
-from ..tools.revision import revised_price, revision_coefficient
-
-_logger = logging.getLogger(__name__)
+from odoo import fields, models
 
 
-class MaintenanceContract(models.Model):
-    """Amendments and index price revision of a contract."""
+class MaintenanceContractRevisionLog(models.Model):
+    """One price revision of a contract: the index values, the coefficient and the prices
+    before and after."""
 
-    _inherit = "maintenance.contract"
+    _name = "maintenance.contract.revision"
+    _description = "Contract Price Revision"
+    _order = "revision_date desc, id desc"
+    _rec_name = "revision_date"
 
-    # Amendments
-    amendment_ids = fields.One2many(
-        "maintenance.contract.amendment", "contract_id", string="Amendments"
+    contract_id = fields.Many2one(
+        "maintenance.contract", required=True, ondelete="cascade", index=True, readonly=True
     )
-    amendment_count = fields.Integer(compute="_compute_amendment_count")
-
-    # Price revision
-    revision_enabled = fields.Boolean(
-        string="Price Revision",
-        tracking=True,
-        help="Revise the recurring fees every year with a price index.",
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    revision_date = fields.Date(required=True, readonly=True)
+    index_id = fields.Many2one("maintenance.price.index", required=True, readonly=True)
+    reference_month = fields.Date(string="Reference Month (S0)", readonly=True)
+    reference_value = fields.Float(string="S0", digits=(12, 4), readonly=True)
+    new_month = fields.Date(string="New Index Month (S1)", readonly=True)
+    new_value = fields.Float(string="S1", digits=(12, 4), readonly=True)
+    fixed_part = fields.Float(string="Fixed Part (a)", digits=(3, 4), readonly=True)
+    coefficient = fields.Float(digits=(12, 6), readonly=True)
+    amount_before = fields.Monetary(
+        string="Amount per Period Before", currency_field="currency_id", readonly=True
     )
-    revision_index_id = fields.Many2one(
-        "maintenance.price.index", string="Index", tracking=True, check_company=True
+    amount_after = fields.Monetary(
+        string="Amount per Period After", currency_field="currency_id", readonly=True
     )
-    revision_reference_month = fields.Date(
-        string="Reference Month",
-        tracking=True,
-        help="Month of the index value S0 the current prices are based on.",
+    line_ids = fields.One2many(
+        "maintenance.contract.revision.line", "revision_id", string="Revised Lines", readonly=True
     )
-    revision_reference_value = fields.Float(
-        string="Reference Value (S0)",
-        digits=(12, 4),
-        compute="_compute_revision_reference_value",
-        store=True,
-        readonly=False,
-        tracking=True,
-    )
-    revision_next_date = fields.Date(
-        string="Next Revision Date",
-        compute="_compute_revision_next_date",
-        store=True,
-        readonly=False,
-        tracking=True,
-        copy=False,
-        help="By default the anniversary of the start date.",
-    )
-    revision_fixed_part = fields.Float(
-        string="Fixed Part (a)",
-        digits=(3, 4),
-        default=0.0,
-        help="Share of the price that is not indexed: P1 = P0 × (a + b × S1/S0).",
-    )
-    revision_variable_part = fields.Float(
-        string="Indexed Part (b)",
-        digits=(3, 4),
-        compute="_compute_revision_variable_part",
-        store=True,
-        readonly=False,
-    )
-    revision_use_floor = fields.Boolean(string="Floor on the Variation")
-    revision_floor_percent = fields.Float(
-        string="Floor (%)", help="Lowest variation of the prices, e.g. 0 for no decrease."
-    )
-    revision_use_cap = fields.Boolean(string="Cap on the Variation")
-    revision_cap_percent = fields.Float(string="Cap (%)", help="Highest variation of the prices.")
-    revision_ids = fields.One2many(
-        "maintenance.contract.revision", "contract_id", string="Price Revisions"
-    )
-    revision_count = fields.Integer(compute="_compute_revision_count")
-    revision_reminder_for = fields.Date(
-        copy=False, help="Revision date for which the reminder activity was scheduled."
-    )
-    revision_index_missing_for = fields.Date(
-        copy=False,
-        help="Revision date for which a missing index value activity was scheduled.",
-    )
+    notice_sent = fields.Boolean(readonly=True)
 
-    @api.depends("amendment_ids")
-    def _compute_amendment_count(self):
-        for contract in self:
-            contract.amendment_count = len(contract.amendment_ids)
+    _sql_constraints = [
+        (
+            "contract_date_unique",
+            "UNIQUE(contract_id, revision_date)",
+            "A contract is revised once per revision date.",
+        ),
+    ]
 
-    @api.depends("revision_index_id", "revision_reference_month")
-    def _compute_revision_reference_value(self):
-        for contract in self:
-            if contract.revision_index_id and contract.revision_reference_month:
-                value = contract.revision_index_id._get_value_of_month(
-                    contract.revision_reference_month
-                )
-                contract.revision_reference_value = value.value
-            else:
-                contract.revision_reference_value = 0.0
-
-    @api.depends("revision_enabled", "date_start")
-    def _compute_revision_next_date(self):
-        """The next anniversary of the start date (never one already past)."""
-        today = fields.Date.context_today(self)
-        for contract in self:
-            if not (contract.revision_enabled and contract.date_start):
-                contract.revision_next_date = False
-                continue
-            years = 1
-            while contract.date_start + relativedelta(years=years) < today:
-                years += 1
-            contract.revision_next_date = contract.date_start + relativedelta(years=years)
-
-    @api.depends("revision_fixed_part")
-    def _compute_revision_variable_part(self):
-        for contract in self:
-            contract.revision_variable_part = 1.0 - contract.revision_fixed_part
-
-    @api.depends("revision_ids")
-    def _compute_revision_count(self):
-        for contract in self:
-            contract.revision_count = len(contract.revision_ids)
-
-    @api.constrains("revision_fixed_part", "revision_variable_part")
-    def _check_revision_parts(self):
-        for contract in self:
-            a, b = contract.revision_fixed_part, contract.revision_variable_part
-            if a < 0 or b < 0 or float_compare(a + b, 1.0, precision_digits=4):
-                raise ValidationError(
-                    self.env._(
-                        "The fixed part (a) and the indexed part (b) of the revision formula "
-                        "of %(contract)s must be positive and add up to 1.",
-                        contract=contract.name,
-                    )
-                )
-
-    @api.constrains("revision_use_floor", "revision_floor_percent", "revision_use_cap")
-    def _check_revision_bounds(self):
-        for contract in self:
-            if (
-                contract.revision_use_floor
-                and contract.revision_use_cap
-                and contract.revision_floor_percent > contract.revision_cap_percent
-            ):
-                raise ValidationError(
-                    self.env._("The floor of the price variation cannot exceed its cap.")
-                )
-
-    @api.constrains("revision_enabled", "revision_index_id", "revision_reference_month")
-    def _check_revision_terms(self):
-        for contract in self.filtered("revision_enabled"):
-            if not contract.revision_index_id or not contract.revision_reference_month:
-                raise ValidationError(
-                    self.env._(
-                        "Choose the index and the reference month of the price revision of "
-                        "%(contract)s.",
-                        contract=contract.name,
-                    )
-                )
-
-    @api.onchange("revision_reference_month")
-    def _onchange_revision_reference_month(self):
-        if self.revision_reference_month and self.revision_reference_month.day != 1:
-            self.revision_reference_month = self.revision_reference_month.replace(day=1)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._normalize_revision_month(vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._normalize_revision_month(vals)
-        return super().write(vals)
-
-    @api.model
-    def _normalize_revision_month(self, vals):
-        if vals.get("revision_reference_month"):
-            month = fields.Date.to_date(vals["revision_reference_month"])
-            vals["revision_reference_month"] = month.replace(day=1)
-
-    def message_post(self, **kwargs):
-        message = super().message_post(**kwargs)
-        revision_id = self.env.context.get("mark_revision_notice_sent")
-        if revision_id:
-            revision = self.env["maintenance.contract.revision"].sudo().browse(revision_id)
-            revision.filtered(lambda r: r.contract_id in self).notice_sent = True
-        return message
-
-    def action_view_amendments(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "maintenance_contract_it.maintenance_contract_amendment_action"
-        )
-        action["domain"] = [("contract_id", "=", self.id)]
-        action["context"] = {"default_contract_id": self.id}
-        return action
-
-    def action_view_revisions(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "maintenance_contract_it.maintenance_contract_revision_action"
-        )
-        action["domain"] = [("contract_id", "=", self.id)]
-        return action
-
-    def action_open_revision_wizard(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Revise Prices"),
-            "res_model": "maintenance.contract.revision.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_contract_id": self.id},
-        }
-
-    def action_send_revision_notice(self):
-        """Open the mail composer with the revision notice of the last revision."""
-        self.ensure_one()
-        if not self.revision_ids:
-            raise UserError(
-                self.env._("The contract %(contract)s has no revision yet.", contract=self.name)
-            )
-        template = self.env.ref("maintenance_contract_it.mail_template_revision_notice")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "mark_revision_notice_sent": self.revision_ids[:1].id,
-            },
-        }
-
-    # Price revision -------------------------------------------------------------------------
-
-    def _get_revision_bounds(self):
-        """(floor, cap) of the variation in percent, None when not set."""
-        self.ensure_one()
-        floor = self.revision_floor_percent if self.revision_use_floor else None
-        cap = self.revision_cap_percent if self.revision_use_cap else None
-        return floor, cap
-
-    def _prepare_revision(self, revision_date=None):
-        """Compute the revision due on ``revision_date`` (default: the next revision date)
-        without changing anything.
-
-        :return: a dict of the log values with ``line_vals`` (the new price of every fee line),
-            or ``None`` when the needed index value is not published yet.
-        """
-        self.ensure_one()
-        revision_date = revision_date or self.revision_next_date
-        if not (self.revision_enabled and revision_date):
-            raise UserError(
-                self.env._(
-                    "The contract %(contract)s has no price revision to compute.",
-                    contract=self.name,
-                )
-            )
-        if not self.revision_reference_value:
-            raise UserError(
-                self.env._(
-                    "Enter the reference index value (S0) of the contract %(contract)s.",
-                    contract=self.name,
-                )
-            )
-        new_value = self.revision_index_id._get_revision_value(
-            revision_date, self.revision_reference_month, fields.Date.context_today(self)
-        )
-        if not new_value:
-            return None
-        floor, cap = self._get_revision_bounds()
-        coefficient = revision_coefficient(
-            self.revision_reference_value,
-            new_value.value,
-            fixed_part=self.revision_fixed_part,
-            floor=floor,
-            cap=cap,
-        )
-        digits = self.env["decimal.precision"].precision_get("Product Price")
-        line_vals = []
-        for line in self.line_ids:
-            price_after = revised_price(line.price_unit, coefficient, digits)
-            line_vals.append(
-                {
-                    "contract_line_id": line.id,
-                    "name": line.name,
-                    "quantity": line.quantity,
-                    "price_before": line.price_unit,
-                    "price_after": price_after,
-                    "subtotal_before": line.price_subtotal,
-                    "subtotal_after": self.currency_id.round(line.quantity * price_after),
-                }
-            )
-        return {
-            "contract_id": self.id,
-            "revision_date": revision_date,
-            "index_id": self.revision_index_id.id,
-            "reference_month": self.revision_reference_month,
-            "reference_value": self.revision_reference_value,
-            "new_month": new_value.month,
-            "new_value": new_value.value,
-            "fixed_part": self.revision_fixed_part,
-            "coefficient": coefficient,
-            "amount_before": sum(v["subtotal_before"] for v in line_vals),
-            "amount_after": sum(v["subtotal_after"] for v in line_vals),
-            "line_vals": line_vals,
-        }
-
-    def _try_lock_for_update(self):
-        """Lock the contract rows for this transaction; False when another transaction
-        (e.g. the same job running concurrently) holds them. Cached values are re-read."""
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    "SELECT id FROM maintenance_contract WHERE id IN %s FOR UPDATE NOWAIT",
-                    [tuple(self.ids)],
-                )
-        except errors.LockNotAvailable:
-            return False
-        self.invalidate_recordset()
-        return True
-
-    def _lock_for_update(self):
-        """Lock the contract rows; raise UserError when another transaction holds them."""
-        if not self._try_lock_for_update():
-            raise UserError(
-                self.env._(
-                    "The contract %(contract)s is being updated, try again in a moment.",
-                    contract=self.name,
-                )
+    def _compute_display_name(self):
+        for revision in self:
+            revision.display_name = self.env._(
+                "%(contract)s revision of %(date)s",
+                contract=revision.contract_id.name,
+                date=revision.revision_date,
             )
 
-    def _apply_revision(self, revision_date=None):
-        """Revise the fee lines as of ``revision_date`` (default: the next revision date).
-
-        Idempotent: a contract is revised once per revision date (unique log).
-
-        :return: the revision log, or an empty recordset when the index value is missing
-            or the contract was already revised on that date.
-        """
+    def action_send_notice(self):
         self.ensure_one()
-        self._lock_for_update()
-        revision_date = revision_date or self.revision_next_date
-        log_model = self.env["maintenance.contract.revision"].sudo()
-        if log_model.search_count(
-            [("contract_id", "=", self.id), ("revision_date", "=", revision_date)]
-        ):
-            return log_model.browse()
-        if self.state != "active":
-            raise UserError(
-                self.env._(
-                    "Only the prices of an active contract can be revised (%(contract)s).",
-                    contract=self.name,
-                )
-            )
-        values = self._prepare_revision(revision_date)
-        if values is None:
-            return log_model.browse()
-        line_vals = values.pop("line_vals")
-        for vals in line_vals:
-            self.line_ids.browse(vals["contract_line_id"]).price_unit = vals["price_after"]
-        log = log_model.create(dict(values, line_ids=[(0, 0, vals) for vals in line_vals]))
-        self.write(
-            {
-                "revision_reference_month": log.new_month,
-                "revision_reference_value": log.new_value,
-                "revision_next_date": revision_date + relativedelta(years=1),
-            }
-        )
-        self.activity_feedback(
-            [
-                "maintenance_contract_it.mail_activity_type_price_revision",
-                "maintenance_contract_it.mail_activity_type_index_missing",
-            ]
-        )
-        self.message_post(
-            body=self.env._(
-                "Prices revised on %(date)s: coefficient %(coefficient)s (S0 %(s0)s, "
-                "S1 %(s1)s); amount per period %(before)s → %(after)s.",
-                date=revision_date,
-                coefficient=log.coefficient,
-                s0=log.reference_value,
-                s1=log.new_value,
-                before=log.amount_before,
-                after=log.amount_after,
-            )
-        )
-        if self.company_id.maintenance_auto_send_revision_notice:
-            self._send_revision_notice(log)
-        return log
-
-    def _send_revision_notice(self, log):
-        """Email the revision notice of ``log`` to the customer."""
-        self.ensure_one()
-        self.message_post_with_source(
-            "maintenance_contract_it.mail_template_revision_notice",
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
-        log.notice_sent = True
-
-    def _get_revision_manager(self):
-        """User who enters missing index values: the account manager when he is a
-        contract manager, otherwise a contract manager of the company."""
-        self.ensure_one()
-        group = "maintenance_contract_it.group_maintenance_contract_manager"
-        if self.user_id and self.user_id.has_group(group):
-            return self.user_id
-        managers = self.env.ref(group).users.filtered(
-            lambda u: not u.share and u.active and self.company_id in u.company_ids
-        )
-        return managers.filtered(lambda u: u.id != self.env.ref("base.user_root").id)[:1]
-
-    def _schedule_index_missing_activity(self):
-        """Ask a manager, once per revision date, to enter the missing index value."""
-        self.ensure_one()
-        self._lock_for_update()
-        if self.revision_index_missing_for == self.revision_next_date:
-            return
-        self.activity_schedule(
-            "maintenance_contract_it.mail_activity_type_index_missing",
-            date_deadline=fields.Date.context_today(self),
-            note=self.env._(
-                "The value of the index %(index)s needed to revise the prices on %(date)s "
-                "is not published yet. Enter it to let the revision run.",
-                index=self.revision_index_id.display_name,
-                date=self.revision_next_date,
-            ),
-            user_id=self._get_revision_manager().id or self.env.uid,
-        )
-        self.revision_index_missing_for = self.revision_next_date
-
-    def _schedule_revision_reminder(self):
-        """Remind the account manager, once per revision date, of the coming revision."""
-        self.ensure_one()
-        if not self._try_lock_for_update():
-            _logger.info("%s is locked by another job: reminder skipped", self.name)
-            return
-        if self.revision_reminder_for == self.revision_next_date:
-            return
-        self.activity_schedule(
-            "maintenance_contract_it.mail_activity_type_price_revision",
-            date_deadline=self.revision_next_date,
-            note=self.env._(
-                "The prices of this contract will be revised with the index %(index)s on "
-                "%(date)s.",
-                index=self.revision_index_id.display_name,
-                date=self.revision_next_date,
-            ),
-            user_id=self.user_id.id or self.env.uid,
-        )
-        self.revision_reminder_for = self.revision_next_date
-
-    @api.model
-    def _revision_domain(self):
-        return [
-            ("state", "=", "active"),
-            ("revision_enabled", "=", True),
-            ("revision_next_date", "!=", False),
-        ]
-
-    @api.model
-    def _cron_price_revision(self):
-        """Scheduled job: revision reminders, then the revisions due."""
-        today = fields.Date.context_today(self)
-        max_delay = max(
-            self.env["res.company"].search([]).mapped("maintenance_revision_reminder_days") or [0]
-        )
-        to_remind = self.search(
-            self._revision_domain()
-            + [("revision_next_date", "<=", today + relativedelta(days=max_delay))]
-        ).filtered(
-            lambda c: c.revision_reminder_for != c.revision_next_date
-            and today
-            < c.revision_next_date
-            <= today + relativedelta(days=c.company_id.maintenance_revision_reminder_days)
-        )
-        due = self.search(self._revision_domain() + [("revision_next_date", "<=", today)])
-        run_batched(to_remind, "_schedule_revision_reminder", remaining_after=len(due))
-        run_batched(due, "_revise_or_report_missing_index")
-
-    def _revise_or_report_missing_index(self):
-        self.ensure_one()
-        if not self._try_lock_for_update():
-            _logger.info("%s is locked by another job: revision skipped", self.name)
-            return
-        if not self._apply_revision():
-            self._schedule_index_missing_activity()
+        return self.contract_id.action_send_revision_notice()

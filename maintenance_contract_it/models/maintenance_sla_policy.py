@@ -71,6 +71,13 @@ class MaintenanceSlaPolicy(models.Model):
         ),
     )
 
+    contract_ids = fields.One2many(
+        "maintenance.contract",
+        "sla_policy_id",
+        string="Contracts",
+        help="Contracts under this policy; their customers may read it on the portal.",
+    )
+
     _sql_constraints = [
         (
             "penalty_positive",

@@ -1,8 +1,9 @@
 from odoo import fields, models
 
 
-class MaintenanceContract(models.Model):
-    _inherit = "maintenance.contract"
+class MaintenanceContractPreventiveMixin(models.AbstractModel):
+    _name = "maintenance.contract.preventive.mixin"
+    _description = "Contract Preventive Plans"
 
     preventive_plan_ids = fields.One2many(
         "maintenance.preventive.plan",

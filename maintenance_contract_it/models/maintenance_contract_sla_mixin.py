@@ -8,9 +8,12 @@ from ..tools.sla import WorkingTime
 from .maintenance_sla_notification import SLA_TARGETS
 
 
-class MaintenanceContract(models.Model):
-    _inherit = "maintenance.contract"
+class MaintenanceContractSlaMixin(models.AbstractModel):
+    _name = "maintenance.contract.sla.mixin"
+    _description = "Contract Tickets and SLA"
 
+    # Declared here for the monetary fields; defined in full by maintenance.contract.
+    currency_id = fields.Many2one("res.currency")
     ticket_ids = fields.One2many("helpdesk.ticket", "contract_id", string="Tickets")
     ticket_open_count = fields.Integer(string="Open Tickets", compute="_compute_ticket_counts")
     ticket_breached_count = fields.Integer(

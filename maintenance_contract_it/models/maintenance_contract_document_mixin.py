@@ -12,14 +12,15 @@ from odoo.tools.rendering_tools import parse_inline_template
 PRIORITY_KEYS = {"0": "low", "1": "medium", "2": "high", "3": "very_high"}
 
 
-class MaintenanceContract(models.Model):
+class MaintenanceContractDocumentMixin(models.AbstractModel):
     """The contract as a document: clause placeholders and the printed contract.
 
     Clauses quote the contract's values as ``{{ key }}``: only the keys of a whitelist are
     ever replaced, the text of a clause is never evaluated.
     """
 
-    _inherit = "maintenance.contract"
+    _name = "maintenance.contract.document.mixin"
+    _description = "Contract as a Document (clauses, printed contract)"
 
     @api.model
     def _get_clause_placeholder_descriptions(self):

@@ -5,8 +5,9 @@ from odoo import fields, models
 from .maintenance_intervention import CONSUMED_STATES, INTERVENTION_KINDS
 
 
-class MaintenanceContract(models.Model):
-    _inherit = "maintenance.contract"
+class MaintenanceContractInterventionMixin(models.AbstractModel):
+    _name = "maintenance.contract.intervention.mixin"
+    _description = "Contract Interventions and Consumption"
 
     intervention_ids = fields.One2many(
         "maintenance.intervention", "contract_id", string="Interventions"
