@@ -1,5 +1,6 @@
 # The capability mixins of maintenance.contract load before the contract that inherits them.
 from . import (
+    maintenance_clause_mixin,
     maintenance_contract_document_mixin,
     maintenance_contract_intervention_mixin,
     maintenance_contract_preventive_mixin,

@@ -1,9 +1,6 @@
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-
-from .maintenance_clause import CATEGORY_ORDER, CLAUSE_CATEGORIES
 
 
 class MaintenanceContractClause(models.Model):
@@ -11,6 +8,7 @@ class MaintenanceContractClause(models.Model):
     this contract only."""
 
     _name = "maintenance.contract.clause"
+    _inherit = ["maintenance.clause.mixin"]
     _description = "Contract Clause"
     _order = "contract_id, category_sequence, sequence, id"
 
@@ -19,34 +17,21 @@ class MaintenanceContractClause(models.Model):
     )
     company_id = fields.Many2one(related="contract_id.company_id", store=True)
     clause_id = fields.Many2one("maintenance.clause", string="Library Clause", ondelete="set null")
-    name = fields.Char(string="Title", required=True)
-    category = fields.Selection(CLAUSE_CATEGORIES, required=True, default="specific")
-    category_sequence = fields.Integer(compute="_compute_category_sequence", store=True)
-    sequence = fields.Integer(default=10)
     mandatory = fields.Boolean(
         compute="_compute_mandatory",
         store=True,
         help="Copy of a mandatory library clause: it cannot be removed from the contract.",
     )
-    body = fields.Html(
-        help="Text of the clause; placeholders such as {{ customer }} are filled from the "
-        "contract."
-    )
     body_rendered = fields.Html(
         string="Rendered Text",
         compute="_compute_body_rendered",
+        # Sanitized by _render_clause_body() and _sanitize_clause_html() (html_sanitize after
+        # the placeholders are replaced); a second sanitization here would turn the no-break
+        # spaces of the formatted values into &nbsp; and cost a parse at every read.
         sanitize=False,
         help="The text with its placeholders filled from the contract, in the customer's "
         "language.",
     )
-    placeholders_help = fields.Html(
-        string="Placeholders", compute="_compute_placeholders_help", sanitize=False
-    )
-
-    @api.depends("category")
-    def _compute_category_sequence(self):
-        for clause in self:
-            clause.category_sequence = CATEGORY_ORDER.get(clause.category, len(CATEGORY_ORDER))
 
     @api.depends("clause_id.mandatory")
     def _compute_mandatory(self):
@@ -59,16 +44,9 @@ class MaintenanceContractClause(models.Model):
             if clause.contract_id:
                 clause.body_rendered = clause.contract_id._render_clause_body(clause.body)
             else:
-                clause.body_rendered = clause.body or Markup()
-
-    def _compute_placeholders_help(self):
-        self.placeholders_help = self.env["maintenance.contract"]._get_clause_placeholders_help()
-
-    @api.constrains("body")
-    def _check_body_placeholders(self):
-        contract_model = self.env["maintenance.contract"]
-        for clause in self:
-            contract_model._check_clause_placeholders(clause.body, clause.name)
+                clause.body_rendered = clause.env["maintenance.contract"]._sanitize_clause_html(
+                    clause.body
+                )
 
     @api.onchange("clause_id")
     def _onchange_clause_id(self):

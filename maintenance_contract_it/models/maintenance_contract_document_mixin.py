@@ -1,15 +1,56 @@
+import re
 from itertools import groupby
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import api, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_amount, format_date, formatLang, get_lang
-from odoo.tools.rendering_tools import parse_inline_template
+from odoo.tools import (
+    format_amount,
+    format_date,
+    formatLang,
+    get_lang,
+    html_normalize,
+    html_sanitize,
+)
 
 # Placeholder keys of the SLA targets (one response and one resolution time per helpdesk
 # priority, see HELPDESK_PRIORITIES).
 PRIORITY_KEYS = {"0": "low", "1": "medium", "2": "high", "3": "very_high"}
+
+# A placeholder: ``{{ key }}`` or ``{{ key ||| default }}``, within one text node. Its content
+# cannot hold a brace, so each match attempt stops at the next brace: the scan is linear in
+# the length of the text, whatever the text (``{{a{{a{{a…`` included).
+PLACEHOLDER_PATTERN = re.compile(r"\{\{([^{}]{1,500})\}\}")
+# Longest clause text accepted, in characters of HTML.
+CLAUSE_BODY_MAX_LENGTH = 100_000
+# Elements whose text is not HTML text (it is written out as is): never filled.
+RAW_TEXT_TAGS = {"script", "style"}
+
+
+def _split_placeholder(match):
+    """``(key, default)`` of a match of PLACEHOLDER_PATTERN."""
+    key, _sep, default = match.group(1).partition("|||")
+    return key.strip(), default.strip()
+
+
+def _map_text_nodes(body, function):
+    """Parse the HTML ``body`` and replace the text of each of its text nodes by
+    ``function(text)``; return the HTML serialized again (not sanitized).
+
+    Only text nodes are passed: never the attributes, the markup or the comments, so a
+    placeholder never spans two tags and a value never lands in a tag or an attribute.
+    """
+
+    def map_nodes(doc):
+        for node in doc.iter():
+            if isinstance(node.tag, str) and node.tag not in RAW_TEXT_TAGS and node.text:
+                node.text = function(node.text)
+            if node is not doc and node.tail:
+                node.tail = function(node.tail)
+        return doc
+
+    return html_normalize(str(body), filter_callback=map_nodes)
 
 
 class MaintenanceContractDocumentMixin(models.AbstractModel):
@@ -161,32 +202,71 @@ class MaintenanceContractDocumentMixin(models.AbstractModel):
         return self.env._("%(hours)s h", hours=formatLang(self.env, hours, digits=digits))
 
     def _render_clause_body(self, body):
-        """``body`` (HTML) with its placeholders replaced by this contract's values.
+        """``body`` (HTML) with its placeholders replaced by this contract's values,
+        sanitized.
 
-        Each ``{{ key }}`` is looked up in :meth:`_get_clause_placeholders`, never evaluated;
-        values are escaped. ``{{ key ||| default }}`` shows ``default`` for an empty value.
-        An unknown key is left as written.
+        Each ``{{ key }}`` of the text of ``body`` is looked up in
+        :meth:`_get_clause_placeholders`, never evaluated. ``{{ key ||| default }}`` shows
+        ``default`` for an empty value. An unknown key is left as written, and so is a
+        placeholder written in an attribute or across tags. Values are text: they are
+        escaped when the HTML is serialized, and the result is sanitized.
         """
         self.ensure_one()
         if not body:
             return Markup()
         values = self._get_clause_placeholders()
-        parts = []
-        for literal, key, default in parse_inline_template(str(body)):
-            parts.append(Markup(literal))
-            if key:
-                if key in values:
-                    parts.append(escape(values[key] or default.strip()))
-                else:
-                    parts.append(escape(f"{{{{ {key} }}}}"))
-        return Markup().join(parts)
+
+        def fill(match):
+            key, default = _split_placeholder(match)
+            if key not in values:
+                return match.group(0)
+            return values[key] or default
+
+        def fill_text(text):
+            return PLACEHOLDER_PATTERN.sub(fill, text) if "{{" in text else text
+
+        return self._sanitize_clause_html(_map_text_nodes(body, fill_text))
+
+    @api.model
+    def _sanitize_clause_html(self, html):
+        """``html`` sanitized with the options of a sanitized Html field, as Markup."""
+        if not html:
+            return Markup()
+        sanitized = html_sanitize(
+            str(html), sanitize_attributes=True, sanitize_style=False, sanitize_form=True
+        )
+        # The sanitizer writes no-break spaces as &nbsp;: keep them as characters, as the
+        # formatted amounts and durations of the customer's language are written.
+        return Markup(str(sanitized).replace("&nbsp;", "\xa0"))
 
     @api.model
     def _check_clause_placeholders(self, body, clause_name):
-        """Raise a ValidationError if ``body`` uses a placeholder that does not exist."""
+        """Raise a ValidationError if ``body`` is too long or uses, in its text, a
+        placeholder that does not exist."""
+        body = str(body or "")
+        if len(body) > CLAUSE_BODY_MAX_LENGTH:
+            raise ValidationError(
+                self.env._(
+                    "The text of the clause “%(clause)s” is too long: %(length)s characters "
+                    "of HTML, at most %(max)s.",
+                    clause=clause_name,
+                    length=len(body),
+                    max=CLAUSE_BODY_MAX_LENGTH,
+                )
+            )
+        if "{{" not in body:
+            return
         valid = self._get_clause_placeholder_descriptions()
-        unknown = [key for _literal, key, _default in parse_inline_template(str(body or "")) if key]
-        unknown = [key for key in unknown if key not in valid]
+        used = []
+
+        def collect(text):
+            used.extend(
+                _split_placeholder(match)[0] for match in PLACEHOLDER_PATTERN.finditer(text)
+            )
+            return text
+
+        _map_text_nodes(body, collect)
+        unknown = list(dict.fromkeys(key for key in used if key not in valid))
         if unknown:
             raise ValidationError(
                 self.env._(
