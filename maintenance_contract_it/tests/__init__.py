@@ -2,6 +2,7 @@ from . import (
     test_amendment,
     test_automation,
     test_clause_rendering,
+    test_clause_safety,
     test_contract,
     test_dates,
     test_intervention,
