@@ -24,6 +24,8 @@ PRIORITY_KEYS = {"0": "low", "1": "medium", "2": "high", "3": "very_high"}
 PLACEHOLDER_PATTERN = re.compile(r"\{\{([^{}]{1,500})\}\}")
 # Longest clause text accepted, in characters of HTML.
 CLAUSE_BODY_MAX_LENGTH = 100_000
+# Characters that HTML text cannot hold (lxml refuses them): left out of the values.
+NON_TEXT_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Elements whose text is not HTML text (it is written out as is): never filled.
 RAW_TEXT_TAGS = {"script", "style"}
 
@@ -220,7 +222,7 @@ class MaintenanceContractDocumentMixin(models.AbstractModel):
             key, default = _split_placeholder(match)
             if key not in values:
                 return match.group(0)
-            return values[key] or default
+            return NON_TEXT_CHARACTERS.sub("", values[key] or default)
 
         def fill_text(text):
             return PLACEHOLDER_PATTERN.sub(fill, text) if "{{" in text else text

@@ -129,6 +129,11 @@ class TestClauseSafety(MaintenanceContractCommon, HttpCase):
         self._assert_inert([html.fragment_fromstring(str(rendered), create_parent="div")])
         self.assertNotIn("javascript:", str(rendered))
         self.assertIn(f"<p>{escape(CUSTOMER_NAME)}</p>", str(rendered))
+        # A value with characters that HTML text cannot hold is rendered without them.
+        self.contract.title = "Head\x0boffice\x1f"
+        self.assertEqual(
+            str(self.contract._render_clause_body("<p>{{ subject }}</p>")), "<p>Headoffice</p>"
+        )
         # A <script> written in a clause never reaches the rendered text.
         clause = self.contract.clause_ids[-1]
         clause.body = "<p>{{ reference }}</p><script>alert(1)</script>"
