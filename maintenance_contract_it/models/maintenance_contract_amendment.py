@@ -14,6 +14,10 @@ AMENDMENT_STATES = [
 ]
 
 
+# Internal fields, that customers (portal users) must not read.
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+
+
 class MaintenanceContractAmendment(models.Model):
     """An amendment (avenant) of a contract: the changes it carries are applied to the
     contract on its effective date, keeping the values before and after."""
@@ -91,6 +95,7 @@ class MaintenanceContractAmendment(models.Model):
         string="Changes Applied",
         readonly=True,
         copy=False,
+        groups=USER_GROUP,
     )
     change_summary = fields.Text(string="Summary of Changes", readonly=True, copy=False)
     date_applied = fields.Date(readonly=True, copy=False)

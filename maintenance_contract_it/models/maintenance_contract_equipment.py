@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# Fields that customers (portal users) must not read are restricted to this group.
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+
 
 class MaintenanceContractEquipment(models.Model):
     """A piece of the customer's equipment that a contract may cover."""
@@ -45,7 +48,7 @@ class MaintenanceContractEquipment(models.Model):
     location = fields.Char(string="Site / Location")
     installation_date = fields.Date()
     warranty_end_date = fields.Date(string="Warranty End")
-    note = fields.Html(string="Notes")
+    note = fields.Html(string="Notes", groups=USER_GROUP)
     contract_ids = fields.Many2many(
         "maintenance.contract",
         "maintenance_contract_equipment_rel",
