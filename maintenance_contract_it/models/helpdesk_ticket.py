@@ -308,20 +308,22 @@ class HelpdeskTicket(models.Model):
     def _search_sla_resolution_status(self, operator, value):
         return self._sla_status_domain("resolution", operator, value)
 
-    @api.constrains("contract_id", "commercial_partner_id")
+    @api.constrains("contract_id", "commercial_partner_id", "company_id")
     def _check_contract_id(self):
         for ticket in self.filtered("contract_id"):
             contract = ticket.contract_id
             if (
                 contract.state != "active"
                 or contract.commercial_partner_id != ticket.commercial_partner_id
+                or contract.company_id != ticket.company_id
             ):
                 raise ValidationError(
                     self.env._(
                         "The ticket %(ticket)s can only be under an active contract of its "
-                        "customer %(customer)s; %(contract)s is not.",
+                        "customer %(customer)s in its company %(company)s; %(contract)s is not.",
                         ticket=ticket.display_name,
                         customer=ticket.commercial_partner_id.display_name or "-",
+                        company=ticket.company_id.display_name or "-",
                         contract=contract.display_name,
                     )
                 )

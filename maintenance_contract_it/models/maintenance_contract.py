@@ -167,7 +167,12 @@ class MaintenanceContract(models.Model):
         string="Renewals", readonly=True, copy=False, help="Number of terms after the first one."
     )
     term_ids = fields.One2many(
-        "maintenance.contract.term", "contract_id", string="Terms", readonly=True, copy=False
+        "maintenance.contract.term",
+        "contract_id",
+        string="Terms",
+        readonly=True,
+        copy=False,
+        groups=USER_GROUP,
     )
     signed_copy = fields.Binary(
         attachment=True, copy=False, help="The contract signed by the customer (scan or PDF)."

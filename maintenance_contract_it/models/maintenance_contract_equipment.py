@@ -55,6 +55,7 @@ class MaintenanceContractEquipment(models.Model):
         "equipment_id",
         "contract_id",
         string="Contracts",
+        check_company=True,
     )
     active_contract_id = fields.Many2one(
         "maintenance.contract",
@@ -98,6 +99,14 @@ class MaintenanceContractEquipment(models.Model):
                         equipment=equipment.name,
                     )
                 )
+
+    @api.constrains("contract_ids", "partner_id")
+    def _check_contracts(self):
+        """The contract side's rules whichever side links them: the equipment belongs to the
+        contract's customer, and at most one active contract covers it."""
+        contracts = self.contract_ids
+        contracts._check_equipment_partner()
+        contracts._check_equipment_coverage()
 
     @api.depends("serial_number")
     def _compute_display_name(self):
