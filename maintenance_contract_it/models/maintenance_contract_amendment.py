@@ -52,7 +52,12 @@ class MaintenanceContractAmendment(models.Model):
     )
     reason = fields.Text(required=True)
     line_ids = fields.One2many(
-        "maintenance.contract.amendment.line", "amendment_id", string="Fee Changes", copy=True
+        "maintenance.contract.amendment.line",
+        "amendment_id",
+        string="Fee Changes",
+        copy=True,
+        # the customer reads them on the printed amendment
+        groups=USER_GROUP,
     )
     sla_policy_id = fields.Many2one(
         "maintenance.sla.policy", string="New SLA Policy", check_company=True
@@ -79,6 +84,8 @@ class MaintenanceContractAmendment(models.Model):
         "amendment_id",
         "clause_id",
         string="Clauses to Add",
+        # the customer reads them on the printed amendment
+        groups=USER_GROUP,
     )
     clause_remove_ids = fields.Many2many(
         "maintenance.contract.clause",

@@ -1,6 +1,7 @@
 """What a customer reaches through JSON-RPC and HTTP, as a real portal user: the internal
 fields, the revision notice flag and the contract PDF."""
 
+import json
 import re
 
 from odoo import Command
@@ -40,7 +41,7 @@ INTERNAL_FIELDS = {
     "maintenance.contract.line": ["tax_ids"],
     "maintenance.contract.equipment": ["note"],
     "maintenance.intervention": ["color", "plan_id", "plan_date"],
-    "maintenance.contract.amendment": ["change_ids"],
+    "maintenance.contract.amendment": ["change_ids", "line_ids", "clause_add_ids"],
     "maintenance.contract.revision": ["notice_sent"],
     "maintenance.sla.policy": [
         "pause_stage_ids",
@@ -242,13 +243,19 @@ class TestAccessRpc(MaintenanceContractCommon, HttpCase):
         self.authenticate("mcit_rpc_portal", "mcit_rpc_portal")
         for model in ALL_FIELDS_MODELS:
             with self.subTest(model=model):
+                payload = {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": model,
+                        "method": "search_read",
+                        "args": [[]],
+                        "kwargs": {"fields": []},
+                    },
+                }
                 response = self.url_open(
                     "/web/dataset/call_kw",
-                    data=(
-                        '{"jsonrpc": "2.0", "method": "call", "params": {"model": "%s", '
-                        '"method": "search_read", "args": [[]], "kwargs": {"fields": []}}}'
-                    )
-                    % model,
+                    data=json.dumps(payload),
                     headers={"Content-Type": "application/json"},
                 )
                 data = response.json()

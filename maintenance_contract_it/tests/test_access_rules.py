@@ -87,20 +87,16 @@ class TestAccessRules(MaintenanceSlaCommon):
             {"name": "Switch of B", "partner_id": self.customer_b.id, "category": "network"}
         )
         with self.assertRaisesRegex(ValidationError, "does not belong to the customer"):
-            self.contract.equipment_ids = [Command.link(foreign.id)]
-        with self.assertRaisesRegex(ValidationError, "does not belong to the customer"):
             foreign.with_user(self.user).contract_ids = [Command.link(self.contract.id)]
-        # moving covered equipment to another customer is refused too
+
+    def test_equipment_partner_change_checked(self):
+        """Covered equipment cannot move to another customer."""
         with self.assertRaisesRegex(ValidationError, "does not belong to the customer"):
-            self.equipment.partner_id = self.customer_b
+            self.equipment.with_user(self.user).partner_id = self.customer_b
 
     def test_equipment_side_checks_coverage(self):
         second = self._create_contract(state="active")
-        with self.assertRaisesRegex(ValidationError, "already covered by the active contract"):
-            second.equipment_ids = [Command.link(self.equipment.id)]
-        with self.assertRaisesRegex(ValidationError, "already covered by the active contract"):
-            self.equipment.with_user(self.user).contract_ids = [Command.link(second.id)]
-        # a draft contract may list it, from either side
+        # a draft contract may list covered equipment, from either side
         draft = self._create_contract()
         self.equipment.with_user(self.user).contract_ids = [Command.link(draft.id)]
         self.assertEqual(self.equipment.contract_ids, self.contract | draft)
@@ -109,6 +105,18 @@ class TestAccessRules(MaintenanceSlaCommon):
         )
         spare.with_user(self.user).contract_ids = [Command.link(second.id)]
         self.assertEqual(second.equipment_ids, spare)
+        with self.assertRaisesRegex(ValidationError, "already covered by the active contract"):
+            self.equipment.with_user(self.user).contract_ids = [Command.link(second.id)]
+
+    def test_contract_side_checks_unchanged(self):
+        foreign = self.env["maintenance.contract.equipment"].create(
+            {"name": "Switch of B", "partner_id": self.customer_b.id, "category": "network"}
+        )
+        with self.assertRaisesRegex(ValidationError, "does not belong to the customer"):
+            self.contract.with_user(self.user).equipment_ids = [Command.link(foreign.id)]
+        second = self._create_contract(state="active")
+        with self.assertRaisesRegex(ValidationError, "already covered by the active contract"):
+            second.with_user(self.user).equipment_ids = [Command.link(self.equipment.id)]
 
     # Multi-company
 
