@@ -14,15 +14,15 @@ class MailComposeMessage(models.TransientModel):
     )
 
     def _action_send_mail(self, auto_commit=False):
+        # the notice of a revision is the email posted on its own contract, by a user who may
+        # edit the contract: checked before anything is sent
+        notices = self.filtered(
+            lambda composer: composer.maintenance_revision_id
+            and composer.model == "maintenance.contract"
+            and composer.maintenance_revision_id.contract_id.id
+            in (composer._evaluate_res_ids() or [])
+        )
+        notices.maintenance_revision_id.contract_id.check_access("write")
         result = super()._action_send_mail(auto_commit=auto_commit)
-        for composer in self.filtered("maintenance_revision_id"):
-            revision = composer.maintenance_revision_id
-            contract = revision.contract_id
-            # only the notice posted on the revised contract itself, by a user who may edit it
-            if composer.model != contract._name or contract.id not in (
-                composer._evaluate_res_ids() or []
-            ):
-                continue
-            contract.check_access("write")
-            revision.sudo().notice_sent = True
+        notices.maintenance_revision_id.sudo().notice_sent = True
         return result
