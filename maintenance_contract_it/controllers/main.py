@@ -4,7 +4,7 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
-REPORT_XMLID = "maintenance_contract_it.action_report_maintenance_contract"
+REPORT_XMLID = "maintenance_contract_it.maintenance_contract_report_action"
 
 
 class MaintenanceContractPortal(CustomerPortal):
@@ -88,6 +88,10 @@ class MaintenanceContractPortal(CustomerPortal):
                 "maintenance.contract", contract_id, access_token
             )
         except (AccessError, MissingError):
+            if report_type:
+                # a document link of a contract the user may not read: no document, and no
+                # hint whether the contract exists
+                return request.not_found()
             return request.redirect("/my")
 
         report = request.env.ref(REPORT_XMLID, raise_if_not_found=False)

@@ -12,6 +12,7 @@ from . import (
 from . import (
     account_move,
     helpdesk_ticket,
+    mail_compose_message,
     maintenance_clause,
     maintenance_contract,
     maintenance_contract_amendment,

@@ -44,6 +44,9 @@ SLA_TRIGGER_FIELDS = {
 }
 # Tolerance when comparing working hours (datetimes are stored to the second).
 EPSILON_HOURS = 1 / 3600
+# The coverage and SLA bookkeeping of a ticket is internal: employees read it, customers
+# (portal users, who read their tickets) do not.
+EMPLOYEE_GROUP = "base.group_user"
 
 
 class HelpdeskTicket(models.Model):
@@ -72,13 +75,15 @@ class HelpdeskTicket(models.Model):
         string="Excluded from the Contract",
         tracking=True,
         help="The request falls in the contract's exclusions: billable extra work.",
+        groups=EMPLOYEE_GROUP,
     )
-    exclusion_reason = fields.Char(tracking=True)
+    exclusion_reason = fields.Char(tracking=True, groups=EMPLOYEE_GROUP)
     not_covered = fields.Boolean(
         compute="_compute_not_covered",
         store=True,
         help="No active contract, or excluded from it: the work is billable at the "
         "contract's hourly rate for extra services.",
+        groups=EMPLOYEE_GROUP,
     )
     contract_currency_id = fields.Many2one(related="contract_id.currency_id")
     extra_hourly_rate = fields.Monetary(
@@ -89,11 +94,18 @@ class HelpdeskTicket(models.Model):
     intervention_ids = fields.One2many(
         "maintenance.intervention", "ticket_id", string="Interventions"
     )
-    intervention_count = fields.Integer(compute="_compute_intervention_count")
+    intervention_count = fields.Integer(
+        compute="_compute_intervention_count", groups=EMPLOYEE_GROUP
+    )
 
     # SLA clocks
     sla_policy_id = fields.Many2one(
-        "maintenance.sla.policy", string="SLA Policy", readonly=True, copy=False, index=True
+        "maintenance.sla.policy",
+        string="SLA Policy",
+        readonly=True,
+        copy=False,
+        index=True,
+        groups=EMPLOYEE_GROUP,
     )
     sla_start_date = fields.Datetime(
         string="SLA Start",
@@ -101,85 +113,139 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         copy=False,
         help="When the SLA clocks started: the ticket's creation.",
+        groups=EMPLOYEE_GROUP,
     )
     sla_pause_ids = fields.One2many(
-        "maintenance.sla.pause", "ticket_id", string="Clock Stops", readonly=True
+        "maintenance.sla.pause",
+        "ticket_id",
+        string="Clock Stops",
+        readonly=True,
+        groups=EMPLOYEE_GROUP,
     )
     sla_paused_since = fields.Datetime(
-        readonly=True, copy=False, help="Start of the running clock stop."
+        readonly=True,
+        copy=False,
+        help="Start of the running clock stop.",
+        groups=EMPLOYEE_GROUP,
     )
     sla_response_target = fields.Float(
-        string="Response Time Allowed (h)", readonly=True, copy=False
+        string="Response Time Allowed (h)",
+        readonly=True,
+        copy=False,
+        groups=EMPLOYEE_GROUP,
     )
     sla_response_deadline = fields.Datetime(
-        string="Response Deadline", readonly=True, copy=False, index=True
+        string="Response Deadline",
+        readonly=True,
+        copy=False,
+        index=True,
+        groups=EMPLOYEE_GROUP,
     )
     sla_response_risk_date = fields.Datetime(
-        string="Response at Risk From", readonly=True, copy=False
+        string="Response at Risk From",
+        readonly=True,
+        copy=False,
+        groups=EMPLOYEE_GROUP,
     )
     sla_response_reached = fields.Datetime(
         string="Responded On",
         readonly=True,
         copy=False,
         help="First public reply to the customer by an internal user.",
+        groups=EMPLOYEE_GROUP,
     )
-    sla_response_result = fields.Selection(SLA_RESULTS, readonly=True, copy=False)
+    sla_response_result = fields.Selection(
+        SLA_RESULTS, readonly=True, copy=False, groups=EMPLOYEE_GROUP
+    )
     sla_response_work_hours = fields.Float(
         string="Response Time (working h)",
         readonly=True,
         copy=False,
         aggregator="avg",
         help="Working hours from the creation to the first reply, clock stops excluded.",
+        groups=EMPLOYEE_GROUP,
     )
     sla_response_hours_used = fields.Float(
-        string="Response: Working Hours Used", compute="_compute_sla_hours_used"
+        string="Response: Working Hours Used",
+        compute="_compute_sla_hours_used",
+        groups=EMPLOYEE_GROUP,
     )
     sla_response_status = fields.Selection(
         SLA_STATUSES,
         string="Response SLA",
         compute="_compute_sla_status",
         search="_search_sla_response_status",
+        groups=EMPLOYEE_GROUP,
     )
     sla_response_notified = fields.Selection(
-        SLA_WARNING_LEVELS, string="Response Warning Sent", readonly=True, copy=False
+        SLA_WARNING_LEVELS,
+        string="Response Warning Sent",
+        readonly=True,
+        copy=False,
+        groups=EMPLOYEE_GROUP,
     )
     sla_resolution_target = fields.Float(
-        string="Resolution Time Allowed (h)", readonly=True, copy=False
+        string="Resolution Time Allowed (h)",
+        readonly=True,
+        copy=False,
+        groups=EMPLOYEE_GROUP,
     )
     sla_resolution_deadline = fields.Datetime(
-        string="Resolution Deadline", readonly=True, copy=False, index=True
+        string="Resolution Deadline",
+        readonly=True,
+        copy=False,
+        index=True,
+        groups=EMPLOYEE_GROUP,
     )
     sla_resolution_risk_date = fields.Datetime(
-        string="Resolution at Risk From", readonly=True, copy=False
+        string="Resolution at Risk From",
+        readonly=True,
+        copy=False,
+        groups=EMPLOYEE_GROUP,
     )
     sla_resolution_reached = fields.Datetime(
         string="Resolved On",
         readonly=True,
         copy=False,
         help="When the ticket reached a closed stage.",
+        groups=EMPLOYEE_GROUP,
     )
-    sla_resolution_result = fields.Selection(SLA_RESULTS, readonly=True, copy=False)
+    sla_resolution_result = fields.Selection(
+        SLA_RESULTS, readonly=True, copy=False, groups=EMPLOYEE_GROUP
+    )
     sla_resolution_work_hours = fields.Float(
         string="Resolution Time (working h)",
         readonly=True,
         copy=False,
         aggregator="avg",
         help="Working hours from the creation to the closing, clock stops excluded.",
+        groups=EMPLOYEE_GROUP,
     )
     sla_resolution_hours_used = fields.Float(
-        string="Resolution: Working Hours Used", compute="_compute_sla_hours_used"
+        string="Resolution: Working Hours Used",
+        compute="_compute_sla_hours_used",
+        groups=EMPLOYEE_GROUP,
     )
     sla_resolution_status = fields.Selection(
         SLA_STATUSES,
         string="Resolution SLA",
         compute="_compute_sla_status",
         search="_search_sla_resolution_status",
+        groups=EMPLOYEE_GROUP,
     )
     sla_resolution_notified = fields.Selection(
-        SLA_WARNING_LEVELS, string="Resolution Warning Sent", readonly=True, copy=False
+        SLA_WARNING_LEVELS,
+        string="Resolution Warning Sent",
+        readonly=True,
+        copy=False,
+        groups=EMPLOYEE_GROUP,
     )
     sla_notification_ids = fields.One2many(
-        "maintenance.sla.notification", "ticket_id", string="SLA Warnings", readonly=True
+        "maintenance.sla.notification",
+        "ticket_id",
+        string="SLA Warnings",
+        readonly=True,
+        groups=EMPLOYEE_GROUP,
     )
 
     @api.depends("commercial_partner_id", "equipment_id", "company_id")
@@ -242,20 +308,22 @@ class HelpdeskTicket(models.Model):
     def _search_sla_resolution_status(self, operator, value):
         return self._sla_status_domain("resolution", operator, value)
 
-    @api.constrains("contract_id", "commercial_partner_id")
+    @api.constrains("contract_id", "commercial_partner_id", "company_id")
     def _check_contract_id(self):
         for ticket in self.filtered("contract_id"):
             contract = ticket.contract_id
             if (
                 contract.state != "active"
                 or contract.commercial_partner_id != ticket.commercial_partner_id
+                or contract.company_id != ticket.company_id
             ):
                 raise ValidationError(
                     self.env._(
                         "The ticket %(ticket)s can only be under an active contract of its "
-                        "customer %(customer)s; %(contract)s is not.",
+                        "customer %(customer)s in its company %(company)s; %(contract)s is not.",
                         ticket=ticket.display_name,
                         customer=ticket.commercial_partner_id.display_name or "-",
+                        company=ticket.company_id.display_name or "-",
                         contract=contract.display_name,
                     )
                 )

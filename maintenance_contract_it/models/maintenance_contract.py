@@ -43,6 +43,8 @@ PENALTY_TYPES = [
     ("percent", "Percentage of the remaining fees"),
 ]
 MANAGER_GROUP = "maintenance_contract_it.group_maintenance_contract_manager"
+# Internal fields, that customers (portal users) must not read.
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
 
 
 class MaintenanceContract(models.Model):
@@ -101,7 +103,9 @@ class MaintenanceContract(models.Model):
         default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
     )
-    template_id = fields.Many2one("maintenance.contract.template", check_company=True)
+    template_id = fields.Many2one(
+        "maintenance.contract.template", check_company=True, groups=USER_GROUP
+    )
     state = fields.Selection(
         CONTRACT_STATES,
         default="draft",
@@ -111,7 +115,7 @@ class MaintenanceContract(models.Model):
         index=True,
         group_expand=True,
     )
-    color = fields.Integer()
+    color = fields.Integer(groups=USER_GROUP)
 
     # Object of the contract
     include_preventive = fields.Boolean(string="Preventive maintenance", tracking=True)
@@ -163,7 +167,12 @@ class MaintenanceContract(models.Model):
         string="Renewals", readonly=True, copy=False, help="Number of terms after the first one."
     )
     term_ids = fields.One2many(
-        "maintenance.contract.term", "contract_id", string="Terms", readonly=True, copy=False
+        "maintenance.contract.term",
+        "contract_id",
+        string="Terms",
+        readonly=True,
+        copy=False,
+        groups=USER_GROUP,
     )
     signed_copy = fields.Binary(
         attachment=True, copy=False, help="The contract signed by the customer (scan or PDF)."
@@ -176,7 +185,11 @@ class MaintenanceContract(models.Model):
     notice_given_by = fields.Selection(NOTICE_GIVERS, readonly=True, copy=False, tracking=True)
     notice_channel = fields.Selection(NOTICE_CHANNELS, readonly=True, copy=False)
     termination_reason_id = fields.Many2one(
-        "maintenance.termination.reason", readonly=True, copy=False, tracking=True
+        "maintenance.termination.reason",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        groups=USER_GROUP,
     )
     termination_date = fields.Date(
         string="Effective End Date",
@@ -189,7 +202,7 @@ class MaintenanceContract(models.Model):
     )
     early_termination = fields.Boolean(readonly=True, copy=False)
     notice_attachment_id = fields.Many2one(
-        "ir.attachment", string="Proof of Notice", readonly=True, copy=False
+        "ir.attachment", string="Proof of Notice", readonly=True, copy=False, groups=USER_GROUP
     )
     termination_penalty_type = fields.Selection(
         PENALTY_TYPES,
@@ -197,12 +210,14 @@ class MaintenanceContract(models.Model):
         default="none",
         required=True,
         tracking=True,
+        groups=USER_GROUP,
     )
     termination_penalty_fixed = fields.Monetary(
-        string="Penalty Amount", currency_field="currency_id"
+        string="Penalty Amount", currency_field="currency_id", groups=USER_GROUP
     )
     termination_penalty_percent = fields.Float(
         string="Penalty Rate (%)",
+        groups=USER_GROUP,
         help="Percentage of the recurring fees remaining from the early end date to the end of "
         "the current term.",
     )
@@ -228,6 +243,7 @@ class MaintenanceContract(models.Model):
         string="Sales Journal",
         check_company=True,
         domain="[('type', '=', 'sale')]",
+        groups=USER_GROUP,
     )
     line_ids = fields.One2many(
         "maintenance.contract.line", "contract_id", string="Recurring Fees", copy=True
@@ -243,6 +259,7 @@ class MaintenanceContract(models.Model):
     )
     zero_fee_reason = fields.Char(
         string="Reason for No Fee",
+        groups=USER_GROUP,
         help="Why this contract has no recurring fee (e.g. included in a hardware sale). "
         "A contract without fee lines can only be activated with a reason.",
     )
@@ -273,7 +290,7 @@ class MaintenanceContract(models.Model):
         "maintenance.contract.clause", "contract_id", string="Clauses", copy=True
     )
 
-    internal_note = fields.Html(string="Internal Notes")
+    internal_note = fields.Html(string="Internal Notes", groups=USER_GROUP)
 
     _sql_constraints = [
         (

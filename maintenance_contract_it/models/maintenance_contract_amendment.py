@@ -14,6 +14,10 @@ AMENDMENT_STATES = [
 ]
 
 
+# Internal fields, that customers (portal users) must not read.
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+
+
 class MaintenanceContractAmendment(models.Model):
     """An amendment (avenant) of a contract: the changes it carries are applied to the
     contract on its effective date, keeping the values before and after."""
@@ -48,7 +52,12 @@ class MaintenanceContractAmendment(models.Model):
     )
     reason = fields.Text(required=True)
     line_ids = fields.One2many(
-        "maintenance.contract.amendment.line", "amendment_id", string="Fee Changes", copy=True
+        "maintenance.contract.amendment.line",
+        "amendment_id",
+        string="Fee Changes",
+        copy=True,
+        # the customer reads them on the printed amendment
+        groups=USER_GROUP,
     )
     sla_policy_id = fields.Many2one(
         "maintenance.sla.policy", string="New SLA Policy", check_company=True
@@ -75,6 +84,8 @@ class MaintenanceContractAmendment(models.Model):
         "amendment_id",
         "clause_id",
         string="Clauses to Add",
+        # the customer reads them on the printed amendment
+        groups=USER_GROUP,
     )
     clause_remove_ids = fields.Many2many(
         "maintenance.contract.clause",
@@ -91,6 +102,7 @@ class MaintenanceContractAmendment(models.Model):
         string="Changes Applied",
         readonly=True,
         copy=False,
+        groups=USER_GROUP,
     )
     change_summary = fields.Text(string="Summary of Changes", readonly=True, copy=False)
     date_applied = fields.Date(readonly=True, copy=False)

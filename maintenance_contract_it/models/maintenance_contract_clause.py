@@ -41,7 +41,9 @@ class MaintenanceContractClause(models.Model):
     def _compute_body_rendered(self):
         for clause in self:
             if clause.contract_id:
-                clause.body_rendered = clause.contract_id._render_clause_body(clause.body)
+                # the placeholders are the contract's terms, which the customer reading the
+                # clause may read, e.g. the provider's address
+                clause.body_rendered = clause.contract_id.sudo()._render_clause_body(clause.body)
             else:
                 clause.body_rendered = clause.env["maintenance.contract"]._sanitize_clause_html(
                     clause.body

@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# Fields that customers (portal users) must not read are restricted to this group.
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+
 
 class MaintenanceContractEquipment(models.Model):
     """A piece of the customer's equipment that a contract may cover."""
@@ -45,13 +48,14 @@ class MaintenanceContractEquipment(models.Model):
     location = fields.Char(string="Site / Location")
     installation_date = fields.Date()
     warranty_end_date = fields.Date(string="Warranty End")
-    note = fields.Html(string="Notes")
+    note = fields.Html(string="Notes", groups=USER_GROUP)
     contract_ids = fields.Many2many(
         "maintenance.contract",
         "maintenance_contract_equipment_rel",
         "equipment_id",
         "contract_id",
         string="Contracts",
+        check_company=True,
     )
     active_contract_id = fields.Many2one(
         "maintenance.contract",
@@ -95,6 +99,14 @@ class MaintenanceContractEquipment(models.Model):
                         equipment=equipment.name,
                     )
                 )
+
+    @api.constrains("contract_ids", "partner_id")
+    def _check_contracts(self):
+        """The contract side's rules whichever side links them: the equipment belongs to the
+        contract's customer, and at most one active contract covers it."""
+        contracts = self.contract_ids
+        contracts._check_equipment_partner()
+        contracts._check_equipment_coverage()
 
     @api.depends("serial_number")
     def _compute_display_name(self):

@@ -4,6 +4,9 @@ from odoo import fields, models
 
 from .maintenance_intervention import CONSUMED_STATES, INTERVENTION_KINDS
 
+# Fields that customers (portal users) must not read are restricted to this group.
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+
 
 class MaintenanceContractInterventionMixin(models.AbstractModel):
     _name = "maintenance.contract.intervention.mixin"
@@ -12,20 +15,21 @@ class MaintenanceContractInterventionMixin(models.AbstractModel):
     intervention_ids = fields.One2many(
         "maintenance.intervention", "contract_id", string="Interventions"
     )
-    intervention_count = fields.Integer(compute="_compute_intervention_count")
+    intervention_count = fields.Integer(compute="_compute_intervention_count", groups=USER_GROUP)
     consumption_hours = fields.Float(
         string="Hours this Period",
         compute="_compute_consumption",
+        groups=USER_GROUP,
         help="Time of the done and signed interventions of the current billing period.",
     )
     consumption_preventive_hours = fields.Float(
-        string="Preventive Hours", compute="_compute_consumption"
+        string="Preventive Hours", compute="_compute_consumption", groups=USER_GROUP
     )
     consumption_curative_hours = fields.Float(
-        string="Curative Hours", compute="_compute_consumption"
+        string="Curative Hours", compute="_compute_consumption", groups=USER_GROUP
     )
     consumption_evolutive_hours = fields.Float(
-        string="Evolutive Hours", compute="_compute_consumption"
+        string="Evolutive Hours", compute="_compute_consumption", groups=USER_GROUP
     )
 
     def _compute_intervention_count(self):

@@ -38,6 +38,8 @@ class MaintenanceContractLine(models.Model):
         readonly=False,
         check_company=True,
         domain=[("type_tax_use", "=", "sale")],
+        # customers read the taxes on the printed contract and their invoices
+        groups="base.group_user",
     )
     price_subtotal = fields.Monetary(
         string="Subtotal", compute="_compute_price_subtotal", store=True

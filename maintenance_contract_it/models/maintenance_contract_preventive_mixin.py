@@ -1,5 +1,8 @@
 from odoo import fields, models
 
+# Fields that customers (portal users) must not read are restricted to this group.
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+
 
 class MaintenanceContractPreventiveMixin(models.AbstractModel):
     _name = "maintenance.contract.preventive.mixin"
@@ -9,6 +12,7 @@ class MaintenanceContractPreventiveMixin(models.AbstractModel):
         "maintenance.preventive.plan",
         "contract_id",
         context={"active_test": False},
+        groups=USER_GROUP,
     )
 
     def action_generate_preventive_interventions(self):

@@ -1,5 +1,8 @@
 from odoo import fields, models
 
+# Fields that customers (portal users) must not read are restricted to this group.
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+
 
 class MaintenanceContractRevisionLog(models.Model):
     """One price revision of a contract: the index values, the coefficient and the prices
@@ -33,7 +36,7 @@ class MaintenanceContractRevisionLog(models.Model):
     line_ids = fields.One2many(
         "maintenance.contract.revision.line", "revision_id", string="Revised Lines", readonly=True
     )
-    notice_sent = fields.Boolean(readonly=True)
+    notice_sent = fields.Boolean(readonly=True, groups=USER_GROUP)
 
     _sql_constraints = [
         (

@@ -12,6 +12,9 @@ from ..tools.revision import revised_price, revision_coefficient
 
 _logger = logging.getLogger(__name__)
 
+# Fields that customers (portal users) must not read are restricted to this group.
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+
 
 class MaintenanceContractRevisionMixin(models.AbstractModel):
     """Amendments and index price revision of a contract."""
@@ -80,10 +83,13 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
     )
     revision_count = fields.Integer(compute="_compute_revision_count")
     revision_reminder_for = fields.Date(
-        copy=False, help="Revision date for which the reminder activity was scheduled."
+        copy=False,
+        groups=USER_GROUP,
+        help="Revision date for which the reminder activity was scheduled.",
     )
     revision_index_missing_for = fields.Date(
         copy=False,
+        groups=USER_GROUP,
         help="Revision date for which a missing index value activity was scheduled.",
     )
 
@@ -184,14 +190,6 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
             month = fields.Date.to_date(vals["revision_reference_month"])
             vals["revision_reference_month"] = month.replace(day=1)
 
-    def message_post(self, **kwargs):
-        message = super().message_post(**kwargs)
-        revision_id = self.env.context.get("mark_revision_notice_sent")
-        if revision_id:
-            revision = self.env["maintenance.contract.revision"].sudo().browse(revision_id)
-            revision.filtered(lambda r: r.contract_id in self).notice_sent = True
-        return message
-
     def action_view_amendments(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -221,7 +219,8 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
         }
 
     def action_send_revision_notice(self):
-        """Open the mail composer with the revision notice of the last revision."""
+        """Open the mail composer with the revision notice of the last revision; sending it
+        marks that revision's notice as sent (see ``mail.compose.message``)."""
         self.ensure_one()
         if not self.revision_ids:
             raise UserError(
@@ -238,7 +237,7 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
                 "default_res_ids": self.ids,
                 "default_template_id": template.id,
                 "default_composition_mode": "comment",
-                "mark_revision_notice_sent": self.revision_ids[:1].id,
+                "default_maintenance_revision_id": self.revision_ids[:1].id,
             },
         }
 

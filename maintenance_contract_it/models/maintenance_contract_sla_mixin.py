@@ -7,6 +7,9 @@ from odoo import fields, models
 from ..tools.sla import WorkingTime
 from .maintenance_sla_notification import SLA_TARGETS
 
+# Fields that customers (portal users) must not read are restricted to this group.
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+
 
 class MaintenanceContractSlaMixin(models.AbstractModel):
     _name = "maintenance.contract.sla.mixin"
@@ -15,14 +18,17 @@ class MaintenanceContractSlaMixin(models.AbstractModel):
     # Declared here for the monetary fields; defined in full by maintenance.contract.
     currency_id = fields.Many2one("res.currency")
     ticket_ids = fields.One2many("helpdesk.ticket", "contract_id", string="Tickets")
-    ticket_open_count = fields.Integer(string="Open Tickets", compute="_compute_ticket_counts")
+    ticket_open_count = fields.Integer(
+        string="Open Tickets", compute="_compute_ticket_counts", groups=USER_GROUP
+    )
     ticket_breached_count = fields.Integer(
-        string="Tickets Breached this Period", compute="_compute_ticket_counts"
+        string="Tickets Breached this Period", compute="_compute_ticket_counts", groups=USER_GROUP
     )
     sla_penalty_current = fields.Monetary(
         string="SLA Penalty this Period",
         compute="_compute_sla_penalty_current",
         currency_field="currency_id",
+        groups=USER_GROUP,
         help="Penalty due so far under the SLA policy for the current billing period.",
     )
 

@@ -14,6 +14,8 @@ INTERVENTION_STATES = [
 ]
 # States whose time counts as the contract's consumption.
 CONSUMED_STATES = ("done", "signed")
+# Internal fields, that customers (portal users) must not read.
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
 
 
 class MaintenanceIntervention(models.Model):
@@ -105,11 +107,12 @@ class MaintenanceIntervention(models.Model):
         index=True,
         group_expand=True,
     )
-    color = fields.Integer()
+    color = fields.Integer(groups=USER_GROUP)
     plan_id = fields.Many2one(
         "maintenance.preventive.plan",
         string="Preventive Plan",
         readonly=True,
+        groups=USER_GROUP,
         index="btree_not_null",
         ondelete="set null",
         copy=False,
@@ -117,6 +120,7 @@ class MaintenanceIntervention(models.Model):
     plan_date = fields.Date(
         string="Plan Occurrence",
         readonly=True,
+        groups=USER_GROUP,
         copy=False,
         help="The date of the preventive plan this visit was created for.",
     )

@@ -8,6 +8,9 @@ HELPDESK_PRIORITIES = [
     ("3", "Very High"),
 ]
 
+# Internal fields, that customers (portal users) must not read.
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+
 
 class MaintenanceSlaPolicy(models.Model):
     """Service levels promised by a contract: targets per priority, support hours, pauses
@@ -41,6 +44,7 @@ class MaintenanceSlaPolicy(models.Model):
     pause_stage_ids = fields.Many2many(
         "helpdesk.ticket.stage",
         string="Pause Stages",
+        groups=USER_GROUP,
         help="While a ticket is in one of these stages (e.g. waiting for the customer), "
         "its SLA clocks are paused.",
     )
@@ -57,14 +61,17 @@ class MaintenanceSlaPolicy(models.Model):
     at_risk_percent = fields.Float(
         string="At Risk from (%)",
         default=80.0,
+        groups=USER_GROUP,
         help="A target is at risk once this share of its allowed working time is used.",
     )
     notify_customer_on_breach = fields.Boolean(
-        help="Email the customer when a target of one of their tickets is breached."
+        groups=USER_GROUP,
+        help="Email the customer when a target of one of their tickets is breached.",
     )
     breach_email_template_id = fields.Many2one(
         "mail.template",
         string="Breach Email",
+        groups=USER_GROUP,
         domain="[('model', '=', 'helpdesk.ticket')]",
         default=lambda self: self.env.ref(
             "maintenance_contract_it.mail_template_sla_breached", raise_if_not_found=False
@@ -75,6 +82,7 @@ class MaintenanceSlaPolicy(models.Model):
         "maintenance.contract",
         "sla_policy_id",
         string="Contracts",
+        groups=USER_GROUP,
         help="Contracts under this policy; their customers may read it on the portal.",
     )
 

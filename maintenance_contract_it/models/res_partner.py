@@ -1,17 +1,20 @@
 from odoo import fields, models
 
+# Fields that customers (portal users) must not read are restricted to this group.
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     maintenance_contract_ids = fields.One2many(
-        "maintenance.contract", "partner_id", string="Maintenance Contracts"
+        "maintenance.contract", "partner_id", string="Maintenance Contracts", groups=USER_GROUP
     )
     maintenance_contract_count = fields.Integer(
-        compute="_compute_maintenance_counts", string="Contracts"
+        compute="_compute_maintenance_counts", string="Contracts", groups=USER_GROUP
     )
     maintenance_equipment_count = fields.Integer(
-        compute="_compute_maintenance_counts", string="Equipment"
+        compute="_compute_maintenance_counts", string="Equipment", groups=USER_GROUP
     )
 
     def _compute_maintenance_counts(self):

@@ -1,4 +1,6 @@
 from . import (
+    test_access_rpc,
+    test_access_rules,
     test_amendment,
     test_automation,
     test_clause_rendering,
