@@ -4,6 +4,7 @@ from . import (
     test_clause_rendering,
     test_contract,
     test_dates,
+    test_integrity,
     test_intervention,
     test_intervention_tour,
     test_lifecycle,
