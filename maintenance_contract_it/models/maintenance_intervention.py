@@ -345,8 +345,8 @@ class MaintenanceIntervention(models.Model):
             if locked:
                 raise UserError(
                     self.env._(
-                        "The intervention report %(reference)s is signed: it cannot be "
-                        "changed (%(fields)s). A contract manager can unlock it.",
+                        "A signed intervention report cannot be changed (%(reference)s: "
+                        "%(fields)s); a contract manager can unlock it.",
                         reference=", ".join(signed.mapped("name")),
                         fields=", ".join(
                             sorted(

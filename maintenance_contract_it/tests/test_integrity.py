@@ -2,11 +2,12 @@
 every check is made as the user concerned, through the public ORM methods that JSON-RPC
 calls, and once through /web/dataset/call_kw itself."""
 
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
 from .common import InterventionCommon, MaintenanceContractCommon
@@ -18,7 +19,17 @@ SIGNATURE = (
 )
 
 
-class TestSignedIntervention(InterventionCommon):
+class RefusalMixin:
+    @contextmanager
+    def assertRefused(self, exception, pattern):
+        """``assertRaisesRegex`` inside a savepoint (Odoo's ``assertRaises``), so that what the
+        refused call did before raising is rolled back."""
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertRegex(str(catcher.exception), pattern)
+
+
+class TestSignedIntervention(RefusalMixin, InterventionCommon):
     """A signed intervention report is frozen, its parts and status included; only a manager
     can unlock it, which removes the signature and is logged."""
 
@@ -42,17 +53,17 @@ class TestSignedIntervention(InterventionCommon):
     def test_signed_report_cannot_go_back_to_planned(self):
         for user in (self.technician, self.manager):
             with self.subTest(user=user.login):
-                with self.assertRaisesRegex(UserError, "only changes through its buttons"):
+                with self.assertRefused(UserError, "only changes through its buttons"):
                     self._as(user).write({"state": "planned"})
-        with self.assertRaisesRegex(UserError, "only changes through its buttons"):
+        with self.assertRefused(UserError, "only changes through its buttons"):
             self.report.sudo().write({"state": "done"})
         self.assertEqual(self.report.state, "signed")
 
     def test_state_only_through_actions(self):
         planned = self._create_intervention()
-        with self.assertRaisesRegex(UserError, "only changes through its buttons"):
+        with self.assertRefused(UserError, "only changes through its buttons"):
             planned.with_user(self.technician).write({"state": "done"})
-        with self.assertRaisesRegex(UserError, "only changes through its buttons"):
+        with self.assertRefused(UserError, "only changes through its buttons"):
             self.env["maintenance.intervention"].with_user(self.technician).create(
                 {"contract_id": self.contract.id, "state": "signed", "signed_by": "Forged"}
             )
@@ -70,7 +81,7 @@ class TestSignedIntervention(InterventionCommon):
             {"work_done": "<p>Nothing</p>"},
         ):
             with self.subTest(vals=vals):
-                with self.assertRaisesRegex(UserError, "is signed"):
+                with self.assertRefused(UserError, "signed intervention report cannot be changed"):
                     self._as(self.technician).write(vals)
         self.assertEqual(self.report.summary, "Power supply replaced")
         self.assertEqual(self.report.duration, 2.0)
@@ -80,23 +91,23 @@ class TestSignedIntervention(InterventionCommon):
     def test_parts_of_signed_report_are_frozen(self):
         part = self.report.part_ids
         parts = self.env["maintenance.intervention.part"].with_user(self.technician)
-        with self.assertRaisesRegex(UserError, "parts cannot be changed"):
+        with self.assertRefused(UserError, "parts cannot be changed"):
             parts.create({"intervention_id": self.report.id, "name": "Extra disk"})
-        with self.assertRaisesRegex(UserError, "parts cannot be changed"):
+        with self.assertRefused(UserError, "parts cannot be changed"):
             part.with_user(self.technician).write({"quantity": 5})
-        with self.assertRaisesRegex(UserError, "parts cannot be changed"):
+        with self.assertRefused(UserError, "parts cannot be changed"):
             part.with_user(self.technician).unlink()
         # moving a part of another report onto the signed one is refused too
         other = self._create_intervention(
             part_ids=[Command.create({"name": "Cable", "quantity": 1})]
         )
-        with self.assertRaisesRegex(UserError, "parts cannot be changed"):
+        with self.assertRefused(UserError, "parts cannot be changed"):
             other.part_ids.with_user(self.technician).write({"intervention_id": self.report.id})
         self.assertEqual(part.quantity, 1)
         self.assertEqual(len(self.report.part_ids), 1)
 
     def test_signed_report_cannot_be_deleted(self):
-        with self.assertRaisesRegex(UserError, "is signed"):
+        with self.assertRefused(UserError, "is signed: it cannot be deleted"):
             self._as(self.manager).unlink()
         self.assertTrue(self.report.exists())
 
@@ -118,16 +129,16 @@ class TestSignedIntervention(InterventionCommon):
         self.assertEqual(message.author_id, self.manager.partner_id)
         # the report can be corrected, then must be signed again with a new signature
         self._as(self.technician).write({"duration": 1.5})
-        with self.assertRaisesRegex(UserError, "signature and the signer's name are required"):
+        with self.assertRefused(UserError, "signature and the signer's name are required"):
             self._as(self.technician).action_sign()
         self._as(self.technician).write({"signature": SIGNATURE, "signed_by": "Claire Durand"})
         self._as(self.technician).action_sign()
         self.assertEqual(self.report.state, "signed")
-        with self.assertRaisesRegex(UserError, "Only a signed intervention report"):
+        with self.assertRefused(UserError, "Only a signed intervention report"):
             self._create_intervention().with_user(self.manager).action_unlock()
 
 
-class TestContractLifecycleGuard(MaintenanceContractCommon):
+class TestContractLifecycleGuard(RefusalMixin, MaintenanceContractCommon):
     """The status, what the steps record and the term of a contract in force only change
     through the contract's actions; manager-only steps check the group."""
 
@@ -148,9 +159,9 @@ class TestContractLifecycleGuard(MaintenanceContractCommon):
         ):
             for user in (self.user, self.manager):
                 with self.subTest(vals=vals, user=user.login):
-                    with self.assertRaisesRegex(UserError, "only change through its actions"):
+                    with self.assertRefused(UserError, "only change through its actions"):
                         self.active.with_user(user).write(vals)
-        with self.assertRaisesRegex(UserError, "only change through its actions"):
+        with self.assertRefused(UserError, "only change through its actions"):
             self.active.sudo().write({"state": "expired"})
         self.assertEqual(self.active.state, "active")
         self.assertFalse(self.active.termination_date)
@@ -161,7 +172,7 @@ class TestContractLifecycleGuard(MaintenanceContractCommon):
         for vals in ({"date_end": "2030-12-31"}, {"initial_term": 48}):
             for user in (self.user, self.manager):
                 with self.subTest(vals=vals, user=user.login):
-                    with self.assertRaisesRegex(UserError, "through a renewal or an amendment"):
+                    with self.assertRefused(UserError, "through a renewal or an amendment"):
                         self.active.with_user(user).write(vals)
         self.assertEqual(self.active.date_end, date_end)
 
@@ -187,11 +198,11 @@ class TestContractLifecycleGuard(MaintenanceContractCommon):
     def test_create_in_another_state_refused(self):
         vals = self.template._prepare_contract_values(self.customer)
         contracts = self.env["maintenance.contract"].with_user(self.user)
-        with self.assertRaisesRegex(UserError, "only change through its actions"):
+        with self.assertRefused(UserError, "only change through its actions"):
             contracts.create(dict(vals, state="active"))
-        with self.assertRaisesRegex(UserError, "only change through its actions"):
+        with self.assertRefused(UserError, "only change through its actions"):
             contracts.with_context(default_state="terminated").create(vals)
-        with self.assertRaisesRegex(UserError, "only change through its actions"):
+        with self.assertRefused(UserError, "only change through its actions"):
             contracts.create(dict(vals, termination_date="2026-06-30"))
 
     def test_manager_only_actions(self):
@@ -216,9 +227,14 @@ class TestContractLifecycleGuard(MaintenanceContractCommon):
         wizard.action_confirm()
         self.assertEqual(self.active.termination_date, date(2026, 12, 31))
         renewed = self._activate(self._create_contract(tacit_renewal=False))
-        self.env["maintenance.contract.renew.wizard"].with_user(self.manager).create(
-            {"contract_id": renewed.id, "renewal_term": 6, "update_renewal_term": True}
-        ).action_renew()
+        wizard = Form(
+            self.env["maintenance.contract.renew.wizard"]
+            .with_user(self.manager)
+            .with_context(default_contract_id=renewed.id)
+        )
+        wizard.renewal_term = 6
+        wizard.update_renewal_term = True
+        wizard.save().action_renew()
         self.assertEqual(renewed.date_end, date(2027, 6, 30))
         self.assertEqual(renewed.renewal_count, 1)
         self.assertEqual(renewed.renewal_term, 6)
@@ -229,7 +245,7 @@ class TestContractLifecycleGuard(MaintenanceContractCommon):
         self.assertGreaterEqual(tacit.date_end, date.today())
 
 
-class TestAmendmentIntegrity(MaintenanceContractCommon):
+class TestAmendmentIntegrity(RefusalMixin, MaintenanceContractCommon):
     """An amendment only changes its own contract, and only a manager applies it early."""
 
     @classmethod
@@ -277,10 +293,10 @@ class TestAmendmentIntegrity(MaintenanceContractCommon):
 
     def test_state_only_through_actions(self):
         amendment = self._amendment(self.contract_a, self.fee_a)
-        with self.assertRaisesRegex(UserError, "only changes through its buttons"):
+        with self.assertRefused(UserError, "only changes through its buttons"):
             amendment.write({"state": "confirmed"})
         amendment.action_confirm()
-        with self.assertRaisesRegex(UserError, "only changes through its buttons"):
+        with self.assertRefused(UserError, "only changes through its buttons"):
             amendment.with_user(self.manager).write({"state": "applied"})
         self.assertEqual(amendment.state, "confirmed")
 
@@ -288,7 +304,7 @@ class TestAmendmentIntegrity(MaintenanceContractCommon):
         amendment = self._amendment(self.contract_a, self.fee_a)
         for user in (self.user, self.manager):
             with self.subTest(user=user.login):
-                with self.assertRaisesRegex(UserError, "cannot be changed once"):
+                with self.assertRefused(UserError, "cannot be changed once"):
                     amendment.with_user(user).write({"contract_id": self.contract_b.id})
         self.assertEqual(amendment.contract_id, self.contract_a)
         # confirmed without lines: fixed too
@@ -306,7 +322,7 @@ class TestAmendmentIntegrity(MaintenanceContractCommon):
         )
         sla.write({"contract_id": self.contract_b.id})  # still a draft without lines
         sla.action_confirm()
-        with self.assertRaisesRegex(UserError, "cannot be changed once"):
+        with self.assertRefused(UserError, "cannot be changed once"):
             sla.write({"contract_id": self.contract_a.id})
 
     def test_foreign_fee_line_never_applied(self):
@@ -320,15 +336,15 @@ class TestAmendmentIntegrity(MaintenanceContractCommon):
             [self.fee_b.id, amendment.id],
         )
         amendment.line_ids.invalidate_recordset()
-        with self.assertRaisesRegex(ValidationError, "not lines of its contract"):
+        with self.assertRefused(ValidationError, "not lines of its contract"):
             amendment._check_fee_lines_contract()
-        with self.assertRaisesRegex(UserError, "not lines of its contract"):
+        with self.assertRefused(UserError, "not lines of its contract"):
             amendment.with_user(self.manager).action_apply()
         self.assertEqual(self.fee_b.price_unit, 25.0)
         self.assertEqual(amendment.state, "confirmed")
 
 
-class TestSmallerChecks(MaintenanceContractCommon):
+class TestSmallerChecks(RefusalMixin, MaintenanceContractCommon):
     def test_notice_period_shorter_than_terms(self):
         contract = self._create_contract()
         for vals in (
@@ -338,14 +354,14 @@ class TestSmallerChecks(MaintenanceContractCommon):
             {"initial_term": 2},
         ):
             with self.subTest(vals=vals):
-                with self.assertRaisesRegex(ValidationError, "must be shorter than its initial"):
+                with self.assertRefused(ValidationError, "must be shorter than its initial"):
                     contract.with_user(self.user).write(vals)
         contract.with_user(self.user).write({"notice_period": 11})
         self.assertEqual(contract.notice_period, 11)
         templates = self.env["maintenance.contract.template"].with_user(self.manager)
-        with self.assertRaisesRegex(ValidationError, "must be shorter than its initial"):
+        with self.assertRefused(ValidationError, "must be shorter than its initial"):
             templates.create({"name": "Too long notice", "initial_term": 1, "notice_period": 1})
-        with self.assertRaisesRegex(ValidationError, "must be shorter than its initial"):
+        with self.assertRefused(ValidationError, "must be shorter than its initial"):
             self.template.with_user(self.manager).write(
                 {"renewal_term": 1, "renewal_term_unit": "year", "notice_period": 12}
             )
@@ -364,16 +380,16 @@ class TestSmallerChecks(MaintenanceContractCommon):
         values = self.env["maintenance.price.index.value"].with_user(self.manager)
         for value in (0.0, -5.0):
             with self.subTest(value=value):
-                with self.assertRaisesRegex(ValidationError, "must be positive"):
+                with self.assertRefused(ValidationError, "must be positive"):
                     values.create({"index_id": index.id, "month": "2026-01-01", "value": value})
         good = values.create({"index_id": index.id, "month": "2026-01-01", "value": 280.5})
-        with self.assertRaisesRegex(ValidationError, "must be positive"):
+        with self.assertRefused(ValidationError, "must be positive"):
             good.write({"value": -1.0})
         self.assertEqual(good.value, 280.5)
 
     def test_reference_value_must_be_positive(self):
         contract = self._create_contract()
-        with self.assertRaisesRegex(ValidationError, r"reference index value \(S0\)"):
+        with self.assertRefused(ValidationError, r"reference index value \(S0\)"):
             contract.with_user(self.manager).write({"revision_reference_value": -100.0})
 
     def test_first_term_of_renewed_contract_fixed(self):
@@ -386,17 +402,17 @@ class TestSmallerChecks(MaintenanceContractCommon):
             {"initial_term_unit": "year"},
         ):
             with self.subTest(vals=vals):
-                with self.assertRaisesRegex(UserError, "has been renewed"):
+                with self.assertRefused(UserError, "has been renewed"):
                     contract.with_user(self.manager).write(vals)
                 # not even a step of the contract or the superuser can do it
-                with self.assertRaisesRegex(UserError, "has been renewed"):
+                with self.assertRefused(UserError, "has been renewed"):
                     contract.sudo()._write_lifecycle(vals)
         self.assertEqual(contract.date_end, date(2027, 12, 31))
         self.assertEqual(contract.date_start, date(2026, 1, 1))
 
 
 @tagged("post_install", "-at_install")
-class TestIntegrityRpc(MaintenanceContractCommon, HttpCase):
+class TestIntegrityRpc(RefusalMixin, MaintenanceContractCommon, HttpCase):
     """The same guards over real JSON-RPC, as the web client and scripts call them."""
 
     @classmethod
@@ -424,10 +440,10 @@ class TestIntegrityRpc(MaintenanceContractCommon, HttpCase):
             {"date_end": "2030-12-31"},
         ):
             with self.subTest(vals=vals):
-                with self.assertRaisesRegex(JsonRpcException, "UserError"):
+                with self.assertRefused(JsonRpcException, "UserError"):
                     self._call_kw("maintenance.contract", "write", [[self.contract.id], vals])
         # the private context key cannot be forged from a client
-        with self.assertRaisesRegex(JsonRpcException, "UserError"):
+        with self.assertRefused(JsonRpcException, "UserError"):
             self._call_kw(
                 "maintenance.contract",
                 "write",
