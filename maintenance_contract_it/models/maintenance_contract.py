@@ -550,8 +550,8 @@ class MaintenanceContract(models.Model):
 
     def _protected_fields_message(self, fnames):
         return self.env._(
-            "%(fields)s of a contract only change through its actions (Activate, Cancel, "
-            "Renew, Give Notice, amendments).",
+            "These fields of a contract only change through its actions (Activate, Cancel, "
+            "Renew, Give Notice, amendments): %(fields)s.",
             fields=", ".join(self._fields[f]._description_string(self.env) for f in fnames),
         )
 
@@ -580,8 +580,8 @@ class MaintenanceContract(models.Model):
         if term:
             raise UserError(
                 self.env._(
-                    "%(fields)s of a contract that is no longer a draft only change through "
-                    "a renewal or an amendment.",
+                    "These fields of a contract that is no longer a draft only change "
+                    "through a renewal or an amendment: %(fields)s.",
                     fields=", ".join(self._fields[f]._description_string(self.env) for f in term),
                 )
             )

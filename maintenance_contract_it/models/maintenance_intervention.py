@@ -377,7 +377,7 @@ class MaintenanceIntervention(models.Model):
             if intervention.state == "signed":
                 raise UserError(
                     self.env._(
-                        "The intervention report %(reference)s is signed: it cannot be " "deleted.",
+                        "The intervention report %(reference)s is signed: it cannot be deleted.",
                         reference=intervention.name,
                     )
                 )

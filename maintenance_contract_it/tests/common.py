@@ -224,8 +224,8 @@ class MaintenanceSlaCommon(MaintenanceContractCommon):
         cls.equipment = cls.env["maintenance.contract.equipment"].create(
             {"name": "File server (test)", "partner_id": cls.customer.id, "category": "server"}
         )
-        cls.contract = cls._create_contract(
-            state="active", equipment_ids=[Command.set(cls.equipment.ids)]
+        cls.contract = cls._activate(
+            cls._create_contract(equipment_ids=[Command.set(cls.equipment.ids)])
         )
 
     @classmethod

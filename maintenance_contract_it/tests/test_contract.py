@@ -31,7 +31,9 @@ class TestContract(MaintenanceContractCommon):
         self.assertTrue(copy.name.startswith("MC/"), copy.name)
 
     def test_end_date_from_initial_term(self):
-        contract = self._create_contract(date_start="2026-01-31", initial_term=1)
+        contract = self._create_contract(
+            date_start="2026-01-31", initial_term=1, notice_period=15, notice_period_unit="day"
+        )
         self.assertEqual(str(contract.date_end), "2026-02-27")
 
     def test_amounts(self):
