@@ -165,7 +165,7 @@ class MaintenanceContractAmendment(models.Model):
 
     def _state_change_message(self):
         return self.env._(
-            "The status of an amendment only changes through its buttons (Confirm, Apply, "
+            "The status of an amendment only changes through its buttons (Confirm, Apply Now, "
             "Cancel, Reset to Draft)."
         )
 

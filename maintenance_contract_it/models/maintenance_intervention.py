@@ -367,8 +367,8 @@ class MaintenanceIntervention(models.Model):
 
     def _state_change_message(self):
         return self.env._(
-            "The status of an intervention report only changes through its buttons (Done, "
-            "Sign, Cancel, Reset to Planned, Unlock)."
+            "The status of an intervention report only changes through its buttons (Mark as "
+            "Done, Mark as Signed, Back to Planned, Cancel, Unlock)."
         )
 
     @api.ondelete(at_uninstall=False)
