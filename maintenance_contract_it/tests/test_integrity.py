@@ -283,7 +283,7 @@ class TestAmendmentIntegrity(RefusalMixin, MaintenanceContractCommon):
     def test_apply_is_for_managers(self):
         amendment = self._amendment(self.contract_a, self.fee_a)
         amendment.action_confirm()
-        with self.assertRaises(AccessError):
+        with self.assertRefused(AccessError, "Only a contract manager can apply an amendment"):
             amendment.action_apply()
         self.assertEqual(amendment.state, "confirmed")
         self.assertEqual(self.fee_a.price_unit, 25.0)
