@@ -11,6 +11,7 @@ from ..tools.dates import (
     anchored_term_end,
     months_between,
     notice_deadline,
+    notice_fits_term,
     period_bounds,
     term_end,
     to_months,
@@ -45,6 +46,37 @@ PENALTY_TYPES = [
 MANAGER_GROUP = "maintenance_contract_it.group_maintenance_contract_manager"
 # Internal fields, that customers (portal users) must not read.
 USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+# What the contract's steps record (activation, renewal, notice, expiry...): only they write it.
+LIFECYCLE_FIELDS = (
+    "state",
+    "renewal_count",
+    "notice_date",
+    "notice_given_by",
+    "notice_channel",
+    "termination_reason_id",
+    "termination_date",
+    "early_termination",
+    "notice_attachment_id",
+)
+# The term of the contract in force: changed by a renewal or an amendment, never by hand.
+TERM_FIELDS = ("date_start", "date_end", "initial_term", "initial_term_unit")
+# What happens at the end of the term of a contract in force: a contract manager may change it.
+RENEWAL_FIELDS = (
+    "tacit_renewal",
+    "renewal_term",
+    "renewal_term_unit",
+    "notice_period",
+    "notice_period_unit",
+    "termination_penalty_type",
+    "termination_penalty_fixed",
+    "termination_penalty_percent",
+)
+# Fields that define the first term, counted from the start: fixed once the contract renewed.
+FIRST_TERM_FIELDS = ("date_start", "initial_term", "initial_term_unit")
+# Context key of the writes made by the contract's steps (actions, wizards, scheduled jobs,
+# amendments). Its value is an object that JSON-RPC cannot send, so no client can pass it.
+LIFECYCLE_CONTEXT_KEY = "maintenance_contract_lifecycle"
+_LIFECYCLE = object()
 
 
 class MaintenanceContract(models.Model):
@@ -388,7 +420,15 @@ class MaintenanceContract(models.Model):
                     )
                 )
 
-    @api.constrains("initial_term", "renewal_term", "notice_period")
+    @api.constrains(
+        "date_start",
+        "initial_term",
+        "initial_term_unit",
+        "renewal_term",
+        "renewal_term_unit",
+        "notice_period",
+        "notice_period_unit",
+    )
     def _check_terms(self):
         for contract in self:
             if contract.initial_term <= 0:
@@ -397,6 +437,22 @@ class MaintenanceContract(models.Model):
                 raise ValidationError(self.env._("The renewal term must be positive."))
             if contract.notice_period < 0:
                 raise ValidationError(self.env._("The notice period cannot be negative."))
+            start = contract.date_start or fields.Date.context_today(contract)
+            for term, unit in (
+                (contract.initial_term, contract.initial_term_unit),
+                (contract.renewal_term, contract.renewal_term_unit),
+            ):
+                if not notice_fits_term(
+                    start, term, unit, contract.notice_period, contract.notice_period_unit
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            "The notice period of the contract %(contract)s must be shorter "
+                            "than its initial and renewal terms: else notice could never be "
+                            "given in time.",
+                            contract=contract.name,
+                        )
+                    )
 
     @api.constrains("equipment_ids", "state")
     def _check_equipment_coverage(self):
@@ -464,14 +520,99 @@ class MaintenanceContract(models.Model):
                     or "/"
                 )
         contracts = super().create(vals_list)
+        if not contracts._is_lifecycle_step():
+            for contract in contracts:
+                recorded = [
+                    fname
+                    for fname in LIFECYCLE_FIELDS
+                    if contract[fname] and (fname != "state" or contract.state != "draft")
+                ]
+                if recorded:
+                    raise UserError(contract._protected_fields_message(recorded))
         contracts._add_mandatory_clauses()
         return contracts
 
     def write(self, vals):
+        self._check_protected_write(vals)
         res = super().write(vals)
         if vals.get("template_id"):
             self._add_mandatory_clauses()
         return res
+
+    def _is_lifecycle_step(self):
+        """Whether the current write is made by one of the contract's steps."""
+        return self.env.context.get(LIFECYCLE_CONTEXT_KEY) is _LIFECYCLE
+
+    def _write_lifecycle(self, vals):
+        """Write ``vals`` as a step of the contract's life (activation, renewal, notice,
+        expiry, amendment...): the only way to change its status, what its steps record and
+        the term of a contract in force."""
+        return self.with_context(**{LIFECYCLE_CONTEXT_KEY: _LIFECYCLE}).write(vals)
+
+    def _get_changed_fields(self, vals, fnames):
+        """The fields among ``fnames`` that ``vals`` changes on at least one contract."""
+        changed = []
+        for fname in fnames:
+            if fname not in vals:
+                continue
+            field = self._fields[fname]
+            for contract in self:
+                value = field.convert_to_record(
+                    field.convert_to_cache(vals[fname], contract), contract
+                )
+                if value != contract[fname]:
+                    changed.append(fname)
+                    break
+        return changed
+
+    def _protected_fields_message(self, fnames):
+        return self.env._(
+            "These fields of a contract only change through its actions (Activate, Cancel, "
+            "Renew, Give Notice, amendments): %(fields)s.",
+            fields=", ".join(self._fields[f]._description_string(self.env) for f in fnames),
+        )
+
+    def _check_protected_write(self, vals):
+        """Refuse the writes that would bypass the contract's lifecycle (see the field lists
+        at the top of this file)."""
+        renewed = self.filtered("renewal_count")
+        first_term = renewed._get_changed_fields(vals, FIRST_TERM_FIELDS)
+        if first_term:
+            raise UserError(
+                self.env._(
+                    "The contract %(contract)s has been renewed: its start date and initial "
+                    "term can no longer be changed (they would move the end of its current "
+                    "term back to the end of the first one). Make an amendment to change its "
+                    "end date.",
+                    contract=", ".join(renewed.mapped("name")),
+                )
+            )
+        if self._is_lifecycle_step():
+            return
+        lifecycle = self._get_changed_fields(vals, LIFECYCLE_FIELDS)
+        if lifecycle:
+            raise UserError(self._protected_fields_message(lifecycle))
+        in_force = self.filtered(lambda c: c.state != "draft")
+        term = in_force._get_changed_fields(vals, TERM_FIELDS)
+        if term:
+            raise UserError(
+                self.env._(
+                    "These fields of a contract that is no longer a draft only change "
+                    "through a renewal or an amendment: %(fields)s.",
+                    fields=", ".join(self._fields[f]._description_string(self.env) for f in term),
+                )
+            )
+        renewal = in_force._get_changed_fields(vals, RENEWAL_FIELDS)
+        if renewal and not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            raise AccessError(
+                self.env._(
+                    "Only a contract manager can change %(fields)s of a contract that is no "
+                    "longer a draft.",
+                    fields=", ".join(
+                        self._fields[f]._description_string(self.env) for f in renewal
+                    ),
+                )
+            )
 
     def _add_mandatory_clauses(self):
         """Add the template's mandatory clauses that a contract is missing, in the
@@ -522,7 +663,7 @@ class MaintenanceContract(models.Model):
                         issues="\n".join(f"- {issue}" for issue in issues),
                     )
                 )
-        self.write({"state": "active"})
+        self._write_lifecycle({"state": "active"})
         for contract in self:
             self.env["maintenance.contract.term"].create(contract._prepare_initial_term_values())
             contract.message_post(
@@ -540,7 +681,7 @@ class MaintenanceContract(models.Model):
                 ("draft",),
                 self.env._("Only a draft contract can be cancelled: %(contract)s is %(state)s."),
             )
-        self.write({"state": "cancelled"})
+        self._write_lifecycle({"state": "cancelled"})
         return True
 
     def action_reset_to_draft(self):
@@ -552,7 +693,7 @@ class MaintenanceContract(models.Model):
                     "Only a cancelled contract can be reset to draft: %(contract)s is %(state)s."
                 ),
             )
-        self.write({"state": "draft"})
+        self._write_lifecycle({"state": "draft"})
         return True
 
     def action_open_notice_wizard(self):
@@ -736,7 +877,7 @@ class MaintenanceContract(models.Model):
             values.update(date_end=date_end, anchor_date=date_end + ONE_DAY, anchor_months=0)
         values["renewal_type"] = renewal_type
         term = self.env["maintenance.contract.term"].create(values)
-        self.write({"date_end": term.date_end, "renewal_count": term.sequence})
+        self._write_lifecycle({"date_end": term.date_end, "renewal_count": term.sequence})
         if renewal_type == "tacit":
             body = self.env._(
                 "Contract renewed by tacit renewal until %(end)s (renewal %(count)s).",
@@ -763,7 +904,7 @@ class MaintenanceContract(models.Model):
 
     def _expire(self):
         self.ensure_one()
-        self.state = "expired"
+        self._write_lifecycle({"state": "expired"})
         self.message_post(
             body=self.env._(
                 "Contract expired on %(end)s without renewal.",
@@ -773,7 +914,7 @@ class MaintenanceContract(models.Model):
 
     def _terminate(self):
         self.ensure_one()
-        self.state = "terminated"
+        self._write_lifecycle({"state": "terminated"})
         self.message_post(
             body=self.env._(
                 "Contract terminated: notice given on %(notice)s, last day %(end)s.",
@@ -838,7 +979,7 @@ class MaintenanceContract(models.Model):
         contract right away when its effective end is already past."""
         self.ensure_one()
         self._check_can_give_notice()
-        self.write(values)
+        self._write_lifecycle(values)
         if self.notice_given_by == "customer":
             body = self.env._(
                 "Notice of termination received from the customer on %(date)s: the contract "

@@ -2,7 +2,7 @@ from markupsafe import Markup
 from psycopg2 import errors
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.jobs import run_batched
 
@@ -12,6 +12,11 @@ AMENDMENT_STATES = [
     ("applied", "Applied"),
     ("cancelled", "Cancelled"),
 ]
+MANAGER_GROUP = "maintenance_contract_it.group_maintenance_contract_manager"
+# Context key of the writes made by the amendment's steps (Confirm, Apply, Cancel, Reset).
+# Its value is an object that JSON-RPC cannot send, so no client can pass it.
+STEP_CONTEXT_KEY = "maintenance_contract_amendment_step"
+_STEP = object()
 
 
 # Internal fields, that customers (portal users) must not read.
@@ -127,13 +132,54 @@ class MaintenanceContractAmendment(models.Model):
                     )
                 )
 
+    @api.constrains("contract_id", "line_ids")
+    def _check_fee_lines_contract(self):
+        for amendment in self:
+            amendment._check_fee_lines_of_contract(ValidationError)
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             contract = self.env["maintenance.contract"].browse(vals["contract_id"])
             vals["number"] = self._next_number(contract)
             vals["name"] = f"{contract.name}/A{vals['number']:02d}"
-        return super().create(vals_list)
+        amendments = super().create(vals_list)
+        if not self._is_step() and amendments.filtered(lambda a: a.state != "draft"):
+            raise UserError(self._state_change_message())
+        return amendments
+
+    def write(self, vals):
+        if "state" in vals and not self._is_step():
+            if self.filtered(lambda a: a.state != vals["state"]):
+                raise UserError(self._state_change_message())
+        if "contract_id" in vals:
+            moved = self.filtered(
+                lambda a: a.contract_id.id != vals["contract_id"]
+                and (a.line_ids or a.state != "draft")
+            )
+            if moved:
+                raise UserError(
+                    self.env._(
+                        "The contract of the amendment %(amendment)s cannot be changed once "
+                        "it has fee changes or is confirmed: make a new amendment for the "
+                        "other contract.",
+                        amendment=", ".join(moved.mapped("name")),
+                    )
+                )
+        return super().write(vals)
+
+    def _is_step(self):
+        return self.env.context.get(STEP_CONTEXT_KEY) is _STEP
+
+    def _write_step(self, vals):
+        """Write ``vals`` as a step of the amendment (its status included)."""
+        return self.with_context(**{STEP_CONTEXT_KEY: _STEP}).write(vals)
+
+    def _state_change_message(self):
+        return self.env._(
+            "The status of an amendment only changes through its buttons (Confirm, Apply Now, "
+            "Cancel, Reset to Draft)."
+        )
 
     @api.model
     def _next_number(self, contract):
@@ -172,7 +218,7 @@ class MaintenanceContractAmendment(models.Model):
                         "The amendment %(amendment)s changes nothing.", amendment=amendment.name
                     )
                 )
-        self.state = "confirmed"
+        self._write_step({"state": "confirmed"})
         today = fields.Date.context_today(self)
         self.filtered(
             lambda a: a.date_effective <= today and a.contract_id.state == "active"
@@ -184,15 +230,17 @@ class MaintenanceContractAmendment(models.Model):
             raise UserError(
                 self.env._("An applied amendment cannot be cancelled: make a new amendment.")
             )
-        self.state = "cancelled"
+        self._write_step({"state": "cancelled"})
         return True
 
     def action_draft(self):
-        self.filtered(lambda a: a.state == "cancelled").state = "draft"
+        self.filtered(lambda a: a.state == "cancelled")._write_step({"state": "draft"})
         return True
 
     def action_apply(self):
         """Apply confirmed amendments now (manager), whatever their effective date."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._("Only a contract manager can apply an amendment now."))
         if self.filtered(lambda a: a.state != "confirmed"):
             raise UserError(self.env._("Only confirmed amendments can be applied."))
         self._apply()
@@ -244,6 +292,7 @@ class MaintenanceContractAmendment(models.Model):
                         amendment=amendment.name,
                     )
                 )
+            amendment._check_fee_lines_of_contract(UserError)
             changes = (
                 amendment._apply_fee_lines()
                 + amendment._apply_sla_policy()
@@ -253,7 +302,7 @@ class MaintenanceContractAmendment(models.Model):
             )
             lines = [f"{label}: {old or '—'} → {new or '—'}" for label, old, new in changes]
             summary = "\n".join(lines)
-            amendment.write(
+            amendment._write_step(
                 {
                     "state": "applied",
                     "date_applied": fields.Date.context_today(self),
@@ -276,6 +325,23 @@ class MaintenanceContractAmendment(models.Model):
                 % (
                     self.env._("Amendment %(amendment)s applied:", amendment=amendment.name),
                     Markup().join(Markup("<li>%s</li>") % line for line in lines),
+                )
+            )
+
+    def _check_fee_lines_of_contract(self, error):
+        """Raise ``error`` when a fee change is about a fee line of another contract."""
+        self.ensure_one()
+        foreign = self.line_ids.contract_line_id.filtered(
+            lambda fee: fee.contract_id != self.contract_id
+        )
+        if foreign:
+            raise error(
+                self.env._(
+                    "The amendment %(amendment)s changes the fee lines %(lines)s, which are "
+                    "not lines of its contract %(contract)s.",
+                    amendment=self.name,
+                    lines=", ".join(foreign.mapped("name")),
+                    contract=self.contract_id.name,
                 )
             )
 
@@ -357,7 +423,7 @@ class MaintenanceContractAmendment(models.Model):
         if not self.date_end_new or self.date_end_new == contract.date_end:
             return []
         before = contract.date_end
-        contract.date_end = self.date_end_new
+        contract._write_lifecycle({"date_end": self.date_end_new})
         return [
             (
                 self.env._("End date"),

@@ -145,6 +145,17 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
                     )
                 )
 
+    @api.constrains("revision_reference_value")
+    def _check_revision_reference_value(self):
+        for contract in self:
+            if contract.revision_reference_value < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The reference index value (S0) of %(contract)s must be positive.",
+                        contract=contract.name,
+                    )
+                )
+
     @api.constrains("revision_use_floor", "revision_floor_percent", "revision_use_cap")
     def _check_revision_bounds(self):
         for contract in self:

@@ -2,7 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import get_lang
 
-from ..tools.dates import NOTICE_UNITS, TERM_UNITS
+from ..tools.dates import NOTICE_UNITS, TERM_UNITS, notice_fits_term
 from .maintenance_contract import BILLING_FREQUENCIES
 
 
@@ -49,8 +49,17 @@ class MaintenanceContractTemplate(models.Model):
         "clauses are always copied and cannot be removed from those contracts.",
     )
 
-    @api.constrains("initial_term", "renewal_term", "notice_period")
+    @api.constrains(
+        "initial_term",
+        "initial_term_unit",
+        "renewal_term",
+        "renewal_term_unit",
+        "notice_period",
+        "notice_period_unit",
+    )
     def _check_terms(self):
+        # a template has no start date: its terms are checked from the start of a year
+        start = fields.Date.context_today(self).replace(month=1, day=1)
         for template in self:
             if template.initial_term <= 0 or template.renewal_term <= 0:
                 raise ValidationError(
@@ -58,6 +67,21 @@ class MaintenanceContractTemplate(models.Model):
                 )
             if template.notice_period < 0:
                 raise ValidationError(self.env._("The notice period cannot be negative."))
+            for term, unit in (
+                (template.initial_term, template.initial_term_unit),
+                (template.renewal_term, template.renewal_term_unit),
+            ):
+                if not notice_fits_term(
+                    start, term, unit, template.notice_period, template.notice_period_unit
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            "The notice period of the template %(template)s must be shorter "
+                            "than its initial and renewal terms: else notice could never be "
+                            "given in time.",
+                            template=template.name,
+                        )
+                    )
 
     def action_new_contract(self):
         """Open the wizard that makes a contract from this template."""

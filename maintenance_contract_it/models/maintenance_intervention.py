@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_datetime
 
 INTERVENTION_KINDS = [
     ("preventive", "Preventive"),
@@ -16,6 +17,11 @@ INTERVENTION_STATES = [
 CONSUMED_STATES = ("done", "signed")
 # Internal fields, that customers (portal users) must not read.
 USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+MANAGER_GROUP = "maintenance_contract_it.group_maintenance_contract_manager"
+# Context key of the writes made by the report's own steps (Done, Sign, Cancel, Reset, Unlock).
+# Its value is an object that JSON-RPC cannot send, so no client can pass it.
+STEP_CONTEXT_KEY = "maintenance_intervention_step"
+_STEP = object()
 
 
 class MaintenanceIntervention(models.Model):
@@ -328,22 +334,57 @@ class MaintenanceIntervention(models.Model):
                     .next_by_code("maintenance.intervention")
                     or "/"
                 )
-        return super().create(vals_list)
+        interventions = super().create(vals_list)
+        if not self._is_step() and interventions.filtered(lambda i: i.state != "planned"):
+            raise UserError(self._state_change_message())
+        return interventions
 
     def write(self, vals):
-        locked = set(vals) & set(self._get_signed_locked_fields())
-        if locked and self.filtered(lambda i: i.state == "signed"):
-            raise UserError(
-                self.env._(
-                    "A signed intervention report cannot be changed (%(fields)s).",
-                    fields=", ".join(self._fields[name].string for name in sorted(locked)),
+        if "state" in vals and not self._is_step():
+            if self.filtered(lambda i: i.state != vals["state"]):
+                raise UserError(self._state_change_message())
+        signed = self.filtered(lambda i: i.state == "signed")
+        if signed and not self._is_step():
+            locked = set(vals) - self._get_signed_writable_fields()
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "A signed intervention report cannot be changed (%(reference)s: "
+                        "%(fields)s); a contract manager can unlock it.",
+                        reference=", ".join(signed.mapped("name")),
+                        fields=", ".join(
+                            sorted(
+                                self._fields[name]._description_string(self.env) for name in locked
+                            )
+                        ),
+                    )
                 )
-            )
         return super().write(vals)
+
+    def _is_step(self):
+        """Whether the current write is made by one of the report's own steps."""
+        return self.env.context.get(STEP_CONTEXT_KEY) is _STEP
+
+    def _write_step(self, vals):
+        """Write ``vals`` as a step of the report (state and signature included)."""
+        return self.with_context(**{STEP_CONTEXT_KEY: _STEP}).write(vals)
+
+    def _state_change_message(self):
+        return self.env._(
+            "The status of an intervention report only changes through its buttons (Mark as "
+            "Done, Mark as Signed, Back to Planned, Cancel, Unlock)."
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done_or_planned(self):
         for intervention in self:
+            if intervention.state == "signed":
+                raise UserError(
+                    self.env._(
+                        "The intervention report %(reference)s is signed: it cannot be deleted.",
+                        reference=intervention.name,
+                    )
+                )
             if intervention.state in CONSUMED_STATES:
                 raise UserError(
                     self.env._(
@@ -378,7 +419,7 @@ class MaintenanceIntervention(models.Model):
                         reference=intervention.name,
                     )
                 )
-        self.state = "done"
+        self._write_step({"state": "done"})
         return True
 
     def action_sign(self):
@@ -399,7 +440,7 @@ class MaintenanceIntervention(models.Model):
                     )
                 )
         for intervention in self:
-            intervention.write(
+            intervention._write_step(
                 {"state": "signed", "signed_on": intervention.signed_on or fields.Datetime.now()}
             )
         return True
@@ -407,13 +448,36 @@ class MaintenanceIntervention(models.Model):
     def action_cancel(self):
         if self.filtered(lambda i: i.state == "signed"):
             raise UserError(self.env._("A signed intervention report cannot be cancelled."))
-        self.state = "cancelled"
+        self._write_step({"state": "cancelled"})
         return True
 
     def action_reset_to_planned(self):
         if self.filtered(lambda i: i.state == "signed"):
             raise UserError(self.env._("A signed intervention report cannot be reopened."))
-        self.state = "planned"
+        self._write_step({"state": "planned"})
+        return True
+
+    def action_unlock(self):
+        """Manager only: reopen a signed report for a correction. The customer's signature is
+        removed (the corrected report must be signed again) and the unlock is logged."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._("Only a contract manager can unlock a signed intervention report.")
+            )
+        if self.filtered(lambda i: i.state != "signed"):
+            raise UserError(self.env._("Only a signed intervention report can be unlocked."))
+        for intervention in self:
+            body = self.env._(
+                "Report unlocked by %(user)s: the signature of %(signer)s of %(date)s was "
+                "removed; the report must be signed again.",
+                user=self.env.user.name,
+                signer=intervention.signed_by,
+                date=format_datetime(self.env, intervention.signed_on),
+            )
+            intervention._write_step(
+                {"state": "done", "signature": False, "signed_by": False, "signed_on": False}
+            )
+            intervention.message_post(body=body)
         return True
 
     def _is_covered_by_contract(self):
@@ -424,27 +488,26 @@ class MaintenanceIntervention(models.Model):
             return False
         return not self.ticket_id.not_covered
 
-    def _get_signed_locked_fields(self):
-        """Fields a signed report freezes: what the customer signed for."""
-        return [
-            "contract_id",
-            "ticket_id",
-            "partner_id",
-            "equipment_id",
-            "user_ids",
-            "user_id",
-            "kind",
-            "actual_start",
-            "actual_end",
-            "duration",
-            "work_done",
-            "part_ids",
-            "coverage",
-            "hourly_rate",
-            "signature",
-            "signed_by",
-            "signed_on",
-        ]
+    def _check_parts_editable(self):
+        """Refuse a change of the parts of a signed report."""
+        signed = self.filtered(lambda i: i.state == "signed")
+        if signed and not self._is_step():
+            raise UserError(
+                self.env._(
+                    "The intervention report %(reference)s is signed: its parts cannot be "
+                    "changed.",
+                    reference=", ".join(signed.mapped("name")),
+                )
+            )
+
+    def _get_signed_writable_fields(self):
+        """Fields that stay writable on a signed report: its chatter, activities and color;
+        everything the customer signed for, and the status, is frozen."""
+        return (
+            set(self.env["mail.thread"]._fields)
+            | set(self.env["mail.activity.mixin"]._fields)
+            | {"color"}
+        )
 
     def _get_report_base_filename(self):
         self.ensure_one()

@@ -37,3 +37,20 @@ class MaintenanceInterventionPart(models.Model):
     def _check_quantity(self):
         if any(part.quantity <= 0 for part in self):
             raise ValidationError(self.env._("The quantity of a part must be positive."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        parts = super().create(vals_list)
+        parts.intervention_id._check_parts_editable()
+        return parts
+
+    def write(self, vals):
+        self.intervention_id._check_parts_editable()
+        res = super().write(vals)
+        if "intervention_id" in vals:
+            self.intervention_id._check_parts_editable()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_signed(self):
+        self.intervention_id._check_parts_editable()

@@ -62,9 +62,17 @@ class MaintenancePriceIndexValue(models.Model):
 
     @api.model
     def _normalize_month(self, vals):
-        """Store the month as its first day, whatever day was entered."""
+        """Store the month as its first day, whatever day was entered; refuse a value that is
+        not positive with a readable message (the SQL constraint only guards the table)."""
         if vals.get("month"):
             vals["month"] = fields.Date.to_date(vals["month"]).replace(day=1)
+        if "value" in vals and not (vals["value"] or 0) > 0:
+            raise ValidationError(
+                self.env._(
+                    "An index value must be positive (%(value)s was entered).",
+                    value=vals["value"],
+                )
+            )
 
     def _is_published(self, date):
         """Whether this value is known on ``date``: published on or before it; a value

@@ -7,6 +7,7 @@ from . import (
     test_clause_safety,
     test_contract,
     test_dates,
+    test_integrity,
     test_intervention,
     test_intervention_tour,
     test_lifecycle,

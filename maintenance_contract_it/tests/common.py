@@ -130,6 +130,12 @@ class MaintenanceContractCommon(TransactionCase):
         vals.update({"date_start": "2026-01-01"}, **values)
         return cls.env["maintenance.contract"].create(vals)
 
+    @classmethod
+    def _activate(cls, contract):
+        """Activate ``contract`` the way users do (its status only changes through actions)."""
+        contract.action_activate()
+        return contract
+
 
 class InterventionCommon(MaintenanceContractCommon):
     """An active contract covering one server, and a helpdesk ticket of its customer."""
@@ -141,7 +147,7 @@ class InterventionCommon(MaintenanceContractCommon):
             {"name": "File server (test)", "partner_id": cls.customer.id, "category": "server"}
         )
         cls.contract = cls._create_contract(equipment_ids=[Command.set(cls.server.ids)])
-        cls.contract.state = "active"
+        cls._activate(cls.contract)
         cls.technician = new_test_user(
             cls.env,
             login="mcit_technician",
@@ -218,8 +224,8 @@ class MaintenanceSlaCommon(MaintenanceContractCommon):
         cls.equipment = cls.env["maintenance.contract.equipment"].create(
             {"name": "File server (test)", "partner_id": cls.customer.id, "category": "server"}
         )
-        cls.contract = cls._create_contract(
-            state="active", equipment_ids=[Command.set(cls.equipment.ids)]
+        cls.contract = cls._activate(
+            cls._create_contract(equipment_ids=[Command.set(cls.equipment.ids)])
         )
 
     @classmethod

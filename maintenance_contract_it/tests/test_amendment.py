@@ -26,7 +26,7 @@ class TestAmendment(MaintenanceContractCommon):
             {"name": "Backups (test)", "category": "specific", "body": "<p>Daily backups.</p>"}
         )
         cls.contract = cls._create_contract(equipment_ids=[Command.set(cls.server.ids)])
-        cls.contract.state = "active"
+        cls._activate(cls.contract)
         cls.fee_line = cls.contract.line_ids
 
     def _amendment(self, **values):
@@ -156,7 +156,7 @@ class TestAmendment(MaintenanceContractCommon):
             self.env["maintenance.contract.amendment"]._cron_apply_amendments()
         self.assertEqual(amendment.state, "confirmed")
         self.assertEqual(str(contract.date_end), "2026-12-31")
-        contract.state = "active"
+        self._activate(contract)
         with freeze_time("2026-03-02"):
             self.env["maintenance.contract.amendment"]._cron_apply_amendments()
         self.assertEqual(amendment.state, "applied")

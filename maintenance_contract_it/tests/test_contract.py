@@ -31,7 +31,9 @@ class TestContract(MaintenanceContractCommon):
         self.assertTrue(copy.name.startswith("MC/"), copy.name)
 
     def test_end_date_from_initial_term(self):
-        contract = self._create_contract(date_start="2026-01-31", initial_term=1)
+        contract = self._create_contract(
+            date_start="2026-01-31", initial_term=1, notice_period=15, notice_period_unit="day"
+        )
         self.assertEqual(str(contract.date_end), "2026-02-27")
 
     def test_amounts(self):
@@ -111,27 +113,27 @@ class TestContract(MaintenanceContractCommon):
         first = self._create_contract(equipment_ids=[Command.set(self.equipment.ids)])
         second = self._create_contract(equipment_ids=[Command.set(self.equipment.ids)])
         # Several draft contracts may cover the same equipment.
-        first.state = "active"
+        self._activate(first)
         self.assertEqual(self.equipment.active_contract_id, first)
         with self.assertRaisesRegex(
             ValidationError,
             r"The equipment Accounting server \(SRV-1\) is already covered by the active "
             rf"contract {first.name}",
         ):
-            second.state = "active"
+            self._activate(second)
 
     def test_equipment_added_to_active_contract_refused(self):
         first = self._create_contract(equipment_ids=[Command.set(self.equipment.ids)])
-        first.state = "active"
+        self._activate(first)
         second = self._create_contract()
-        second.state = "active"
+        self._activate(second)
         with self.assertRaisesRegex(ValidationError, "already covered by the active contract"):
             second.equipment_ids = [Command.link(self.equipment.id)]
 
     def test_equipment_covered_again_after_expiry(self):
         first = self._create_contract(equipment_ids=[Command.set(self.equipment.ids)])
-        first.state = "active"
-        first.state = "expired"
+        self._activate(first)
+        first._expire()
         second = self._create_contract(equipment_ids=[Command.set(self.equipment.ids)])
-        second.state = "active"
+        self._activate(second)
         self.assertEqual(self.equipment.active_contract_id, second)

@@ -64,7 +64,7 @@ class TestIntervention(InterventionCommon):
 
     def test_contract_not_guessed_among_several(self):
         other = self._create_contract()
-        other.state = "active"
+        self._activate(other)
         ticket = self._create_ticket()
         self.assertFalse(ticket.contract_id)
 
@@ -98,10 +98,11 @@ class TestIntervention(InterventionCommon):
             intervention.action_cancel()
         with self.assertRaisesRegex(UserError, "cannot be reopened"):
             intervention.action_reset_to_planned()
-        with self.assertRaisesRegex(UserError, "cancel it instead"):
+        with self.assertRaisesRegex(UserError, "is signed: it cannot be deleted"):
             intervention.unlink()
-        # What the customer did not sign can still be changed.
-        intervention.scheduled_start = "2026-03-10 08:00:00"
+        # A signed report is frozen as a whole: a manager unlocks it to correct it.
+        with self.assertRaisesRegex(UserError, "signed intervention report cannot be changed"):
+            intervention.scheduled_start = "2026-03-10 08:00:00"
 
     def test_sign_needs_done(self):
         intervention = self._create_intervention(signature=SIGNATURE, signed_by="Claire")

@@ -21,7 +21,7 @@ class TestInterventionTour(HttpCase):
                 "equipment_ids": [Command.set(server.ids)],
             }
         )
-        contract.state = "active"
+        contract._write_lifecycle({"state": "active"})
         cls.ticket = cls.env["helpdesk.ticket"].create(
             {"name": "Tour ticket", "description": "<p>Down</p>", "partner_id": contact.id}
         )

@@ -64,7 +64,7 @@ class TestNotice(LifecycleCommon):
         soon = self._create_active_contract()  # deadline 30 Sep 2026
         later = self._create_active_contract(notice_period=1)  # deadline 30 Nov 2026
         noticed = self._create_active_contract()
-        noticed.termination_date = noticed.date_end
+        noticed._write_lifecycle({"termination_date": noticed.date_end})
         with freeze_time("2026-09-05"):
             domain = safe_eval(
                 domain_source.get("domain"),
@@ -280,7 +280,7 @@ class TestNoticeTour(HttpCase):
                 "zero_fee_reason": "Tour",
             }
         )
-        contract.state = "active"
+        contract._write_lifecycle({"state": "active"})
         self.start_tour(
             f"/odoo/action-maintenance_contract_it.maintenance_contract_action/{contract.id}",
             "maintenance_contract_give_notice",

@@ -19,7 +19,7 @@ class TestPartnerSmartButtons(MaintenanceContractCommon):
         )
         cls.contracts = cls._create_contract(
             equipment_ids=[Command.set(cls.equipment_company.ids)]
-        ) | cls._create_contract(state="active")
+        ) | cls._activate(cls._create_contract())
         other = cls.env["res.partner"].create({"name": "Other customer", "is_company": True})
         cls._create_contract(partner_id=other.id)
         cls.env["maintenance.contract.equipment"].create({"name": "Other", "partner_id": other.id})

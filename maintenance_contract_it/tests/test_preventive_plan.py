@@ -64,8 +64,8 @@ class TestPreventivePlan(InterventionCommon):
 
     @freeze_time("2026-01-01")
     def test_stops_at_contract_end(self):
-        contract = self._create_contract(initial_term=3)
-        contract.state = "active"
+        contract = self._create_contract(initial_term=3, notice_period=1)
+        self._activate(contract)
         self.assertEqual(contract.date_end, date(2026, 3, 31))
         plan = self._create_plan(
             contract, interval=2, interval_unit="week", date_first="2026-01-05", horizon_days=365

@@ -81,7 +81,7 @@ class TestPriceRevision(MaintenanceContractCommon):
         with freeze_time("2024-06-01"):
             contract = self._create_contract(**vals)
             contract.flush_recordset()
-        contract.state = "active"
+        self._activate(contract)
         return contract
 
     def _activities(self, contract, xmlid):
@@ -168,7 +168,7 @@ class TestPriceRevision(MaintenanceContractCommon):
     def test_only_active_contracts_revised(self):
         self._publish()
         contract = self._revised_contract()
-        contract.state = "draft"
+        contract._write_lifecycle({"state": "draft"})
         with freeze_time("2025-01-01"):
             contract._cron_price_revision()
         self.assertFalse(contract.revision_ids)

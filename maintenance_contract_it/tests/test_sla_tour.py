@@ -30,9 +30,9 @@ class TestSlaTour(HttpCase):
                 "partner_id": customer.id,
                 "sla_policy_id": policy.id,
                 "date_start": "2026-01-01",
-                "state": "active",
             }
         )
+        contract._write_lifecycle({"state": "active"})
         self.env["helpdesk.ticket.stage"].create(
             {"name": "Solved (tour)", "closed": True, "fold": False, "sequence": 4}
         )

@@ -206,7 +206,7 @@ class TestTemplate(MaintenanceContractCommon):
 
     def test_cancelled_contract_clauses_removable(self):
         contract = self._create_contract()
-        contract.state = "cancelled"
+        contract.action_cancel()
         contract.clause_ids.unlink()
         self.assertFalse(contract.clause_ids)
 

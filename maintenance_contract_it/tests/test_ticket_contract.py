@@ -15,11 +15,12 @@ class TestTicketContract(MaintenanceSlaCommon):
         cls.other_customer = cls.env["res.partner"].create(
             {"name": "Martin SARL (test)", "is_company": True}
         )
-        cls.other_contract = cls.env["maintenance.contract"].create(
-            dict(
-                cls.template._prepare_contract_values(cls.other_customer),
-                date_start="2026-01-01",
-                state="active",
+        cls.other_contract = cls._activate(
+            cls.env["maintenance.contract"].create(
+                dict(
+                    cls.template._prepare_contract_values(cls.other_customer),
+                    date_start="2026-01-01",
+                )
             )
         )
 
@@ -33,7 +34,7 @@ class TestTicketContract(MaintenanceSlaCommon):
         laptop = self.env["maintenance.contract.equipment"].create(
             {"name": "Laptop (test)", "partner_id": self.customer.id, "category": "laptop"}
         )
-        second = self._create_contract(state="active", equipment_ids=[Command.set(laptop.ids)])
+        second = self._activate(self._create_contract(equipment_ids=[Command.set(laptop.ids)]))
         # two active contracts: without equipment no guess
         self.assertFalse(self._create_ticket().contract_id)
         self.assertEqual(self._create_ticket(equipment_id=laptop.id).contract_id, second)
@@ -42,7 +43,7 @@ class TestTicketContract(MaintenanceSlaCommon):
         )
 
     def test_no_active_contract_is_billable(self):
-        self.contract.state = "draft"
+        self.contract._write_lifecycle({"state": "draft"})
         ticket = self._create_ticket()
         self.assertFalse(ticket.contract_id)
         self.assertTrue(ticket.not_covered)
@@ -79,10 +80,10 @@ class TestTicketContract(MaintenanceSlaCommon):
         laptop = self.env["maintenance.contract.equipment"].create(
             {"name": "Laptop (test)", "partner_id": self.customer.id, "category": "laptop"}
         )
-        second = self._create_contract(
-            state="active",
-            sla_policy_id=policy_24x7.id,
-            equipment_ids=[Command.set(laptop.ids)],
+        second = self._activate(
+            self._create_contract(
+                sla_policy_id=policy_24x7.id, equipment_ids=[Command.set(laptop.ids)]
+            )
         )
         ticket = self._create_ticket(equipment_id=self.equipment.id)
         # 8x5: 4 working hours from Monday 10:00 Paris = 15:00 Paris

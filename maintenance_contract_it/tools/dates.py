@@ -85,3 +85,11 @@ def period_bounds(anchor, day, months):
         index -= 1
         start = add_duration(anchor, index * months, "month")
     return start, add_duration(anchor, (index + 1) * months, "month") - ONE_DAY
+
+
+def notice_fits_term(start, quantity, unit, notice, notice_unit):
+    """Whether notice of ``notice`` ``notice_unit`` can be given during a term of ``quantity``
+    ``unit`` starting on ``start``: its deadline must not fall before the term starts (a notice
+    period as long as the term or longer leaves no day to give notice in time)."""
+    end = term_end(start, quantity, unit)
+    return notice_deadline(end, notice, notice_unit) >= start
