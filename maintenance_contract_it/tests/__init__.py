@@ -3,6 +3,7 @@ from . import (
     test_automation,
     test_clause_rendering,
     test_contract,
+    test_contract_terms,
     test_dates,
     test_intervention,
     test_intervention_tour,

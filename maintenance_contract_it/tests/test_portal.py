@@ -25,8 +25,7 @@ class TestPortal(MaintenanceContractCommon, HttpCase):
                 "serial_number": "SN-PORTAL-42",
             }
         )
-        cls.contract = cls._create_contract(
-            state="active",
+        cls.contract = cls._create_active_contract(
             title="Workstations of the head office",
             equipment_ids=[Command.set(cls.equipment.ids)],
         )
@@ -35,8 +34,8 @@ class TestPortal(MaintenanceContractCommon, HttpCase):
         )
         cls.contract_draft = cls._create_contract(title="Proposal in progress")
         customer_b = cls.env["res.partner"].create({"name": "Customer B", "is_company": True})
-        cls.contract_b = cls._create_contract(
-            partner_id=customer_b.id, state="active", title="Contract of B"
+        cls.contract_b = cls._create_active_contract(
+            partner_id=customer_b.id, title="Contract of B"
         )
         cls.portal_user = new_test_user(
             cls.env,
