@@ -5,26 +5,17 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
 from ..tools.dates import (
-    NOTICE_UNITS,
     ONE_DAY,
-    TERM_UNITS,
     anchored_term_end,
     months_between,
     notice_deadline,
-    notice_fits_term,
     period_bounds,
     term_end,
     to_months,
 )
 from ..tools.jobs import run_batched
+from .maintenance_contract_terms import PERIODS_PER_YEAR
 
-BILLING_FREQUENCIES = [
-    ("monthly", "Monthly"),
-    ("quarterly", "Quarterly"),
-    ("semiannual", "Half-yearly"),
-    ("yearly", "Yearly"),
-]
-PERIODS_PER_YEAR = {"monthly": 12, "quarterly": 4, "semiannual": 2, "yearly": 1}
 CONTRACT_STATES = [
     ("draft", "Draft"),
     ("active", "Active"),
@@ -87,6 +78,7 @@ class MaintenanceContract(models.Model):
     # The contract's capabilities are mixins, one file each (see readme/DEVELOP.md); they
     # come first so that their overrides run before mail.thread's.
     _inherit = [
+        "maintenance.contract.terms",
         "maintenance.contract.document.mixin",
         "maintenance.contract.revision.mixin",
         "maintenance.contract.sla.mixin",
@@ -149,13 +141,10 @@ class MaintenanceContract(models.Model):
     )
     color = fields.Integer(groups=USER_GROUP)
 
-    # Object of the contract
-    include_preventive = fields.Boolean(string="Preventive maintenance", tracking=True)
-    include_curative = fields.Boolean(string="Curative maintenance", tracking=True)
-    include_evolutive = fields.Boolean(string="Evolutive maintenance", tracking=True)
-    preventive_description = fields.Html()
-    curative_description = fields.Html()
-    evolutive_description = fields.Html()
+    # Object of the contract (the other terms are in maintenance.contract.terms)
+    include_preventive = fields.Boolean(tracking=True)
+    include_curative = fields.Boolean(tracking=True)
+    include_evolutive = fields.Boolean(tracking=True)
     equipment_ids = fields.Many2many(
         "maintenance.contract.equipment",
         "maintenance_contract_equipment_rel",
@@ -166,15 +155,11 @@ class MaintenanceContract(models.Model):
         domain="[('partner_id', 'child_of', commercial_partner_id)]",
     )
     equipment_count = fields.Integer(compute="_compute_equipment_count")
-    exclusions = fields.Html()
-    specific_conditions = fields.Html()
 
     # Duration
     date_start = fields.Date(
         string="Start Date", required=True, tracking=True, default=fields.Date.context_today
     )
-    initial_term = fields.Integer(default=12, required=True)
-    initial_term_unit = fields.Selection(TERM_UNITS, default="month", required=True)
     date_end = fields.Date(
         string="End of Current Term",
         compute="_compute_date_end",
@@ -183,11 +168,7 @@ class MaintenanceContract(models.Model):
         tracking=True,
         copy=False,
     )
-    tacit_renewal = fields.Boolean(default=True, tracking=True)
-    renewal_term = fields.Integer(default=12, required=True)
-    renewal_term_unit = fields.Selection(TERM_UNITS, default="month", required=True)
-    notice_period = fields.Integer(default=3, required=True)
-    notice_period_unit = fields.Selection(NOTICE_UNITS, default="month", required=True)
+    tacit_renewal = fields.Boolean(tracking=True)
     notice_deadline = fields.Date(
         compute="_compute_notice_deadline",
         store=True,
@@ -260,16 +241,7 @@ class MaintenanceContract(models.Model):
         required=True,
         default=lambda self: self.env.company.currency_id,
     )
-    billing_frequency = fields.Selection(
-        BILLING_FREQUENCIES, default="monthly", required=True, tracking=True
-    )
-    billing_in_advance = fields.Boolean(
-        string="Invoice in advance",
-        default=True,
-        help="Invoice each period at its start (in advance) rather than at its end "
-        "(in arrears).",
-    )
-    payment_term_id = fields.Many2one("account.payment.term", check_company=True)
+    billing_frequency = fields.Selection(tracking=True)
     journal_id = fields.Many2one(
         "account.journal",
         string="Sales Journal",
@@ -279,9 +251,6 @@ class MaintenanceContract(models.Model):
     )
     line_ids = fields.One2many(
         "maintenance.contract.line", "contract_id", string="Recurring Fees", copy=True
-    )
-    extra_hourly_rate = fields.Monetary(
-        string="Hourly Rate for Extra Services", currency_field="currency_id"
     )
     amount_period = fields.Monetary(
         string="Recurring Amount per Period",
@@ -313,9 +282,7 @@ class MaintenanceContract(models.Model):
     )
 
     # Service levels
-    sla_policy_id = fields.Many2one(
-        "maintenance.sla.policy", string="SLA Policy", tracking=True, check_company=True
-    )
+    sla_policy_id = fields.Many2one(tracking=True)
 
     # Clauses
     clause_ids = fields.One2many(
@@ -420,39 +387,9 @@ class MaintenanceContract(models.Model):
                     )
                 )
 
-    @api.constrains(
-        "date_start",
-        "initial_term",
-        "initial_term_unit",
-        "renewal_term",
-        "renewal_term_unit",
-        "notice_period",
-        "notice_period_unit",
-    )
-    def _check_terms(self):
-        for contract in self:
-            if contract.initial_term <= 0:
-                raise ValidationError(self.env._("The initial term must be positive."))
-            if contract.renewal_term <= 0:
-                raise ValidationError(self.env._("The renewal term must be positive."))
-            if contract.notice_period < 0:
-                raise ValidationError(self.env._("The notice period cannot be negative."))
-            start = contract.date_start or fields.Date.context_today(contract)
-            for term, unit in (
-                (contract.initial_term, contract.initial_term_unit),
-                (contract.renewal_term, contract.renewal_term_unit),
-            ):
-                if not notice_fits_term(
-                    start, term, unit, contract.notice_period, contract.notice_period_unit
-                ):
-                    raise ValidationError(
-                        self.env._(
-                            "The notice period of the contract %(contract)s must be shorter "
-                            "than its initial and renewal terms: else notice could never be "
-                            "given in time.",
-                            contract=contract.name,
-                        )
-                    )
+    def _get_terms_check_start(self):
+        self.ensure_one()
+        return self.date_start or fields.Date.context_today(self)
 
     @api.constrains("equipment_ids", "state")
     def _check_equipment_coverage(self):
@@ -493,10 +430,9 @@ class MaintenanceContract(models.Model):
         written for this contract stay."""
         if not self.template_id:
             return
-        values = self.template_id._prepare_contract_values(self.partner_id)
-        for fname in ("partner_id", "company_id", "line_ids", "clause_ids"):
-            values.pop(fname)
-        self.update(values)
+        self.update(
+            self.template_id.with_context(lang=self._get_clause_lang())._prepare_terms_values()
+        )
         self.line_ids = [Command.clear()] + [
             line._prepare_contract_line_command() for line in self.template_id.line_ids
         ]

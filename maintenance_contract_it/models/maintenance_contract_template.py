@@ -1,15 +1,12 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import ValidationError
 from odoo.tools import get_lang
-
-from ..tools.dates import NOTICE_UNITS, TERM_UNITS, notice_fits_term
-from .maintenance_contract import BILLING_FREQUENCIES
 
 
 class MaintenanceContractTemplate(models.Model):
     """Default terms from which contracts are made in one step."""
 
     _name = "maintenance.contract.template"
+    _inherit = "maintenance.contract.terms"
     _description = "Maintenance Contract Template"
     _order = "sequence, name"
     _check_company_auto = True
@@ -17,28 +14,20 @@ class MaintenanceContractTemplate(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
+    company_id = fields.Many2one(default=lambda self: self.env.company)
+    currency_id = fields.Many2one(
+        compute="_compute_currency_id",
+        help="Currency of the amounts of the template: the currency of its company.",
+    )
     description = fields.Html(translate=True)
-    include_preventive = fields.Boolean(string="Preventive maintenance", default=True)
-    include_curative = fields.Boolean(string="Curative maintenance", default=True)
-    include_evolutive = fields.Boolean(string="Evolutive maintenance")
+    # The texts of the terms are translated: a contract takes them in its customer's language.
+    include_preventive = fields.Boolean(default=True)
+    include_curative = fields.Boolean(default=True)
     preventive_description = fields.Html(translate=True)
     curative_description = fields.Html(translate=True)
     evolutive_description = fields.Html(translate=True)
     exclusions = fields.Html(translate=True)
     specific_conditions = fields.Html(translate=True)
-    initial_term = fields.Integer(default=12, required=True)
-    initial_term_unit = fields.Selection(TERM_UNITS, default="month", required=True)
-    tacit_renewal = fields.Boolean(default=True)
-    renewal_term = fields.Integer(default=12, required=True)
-    renewal_term_unit = fields.Selection(TERM_UNITS, default="month", required=True)
-    notice_period = fields.Integer(default=3, required=True)
-    notice_period_unit = fields.Selection(NOTICE_UNITS, default="month", required=True)
-    billing_frequency = fields.Selection(BILLING_FREQUENCIES, default="monthly", required=True)
-    billing_in_advance = fields.Boolean(string="Invoice in advance", default=True)
-    payment_term_id = fields.Many2one("account.payment.term", check_company=True)
-    extra_hourly_rate = fields.Float(string="Hourly rate for extra services")
-    sla_policy_id = fields.Many2one("maintenance.sla.policy", check_company=True)
     line_ids = fields.One2many(
         "maintenance.contract.template.line", "template_id", string="Fee lines", copy=True
     )
@@ -49,39 +38,10 @@ class MaintenanceContractTemplate(models.Model):
         "clauses are always copied and cannot be removed from those contracts.",
     )
 
-    @api.constrains(
-        "initial_term",
-        "initial_term_unit",
-        "renewal_term",
-        "renewal_term_unit",
-        "notice_period",
-        "notice_period_unit",
-    )
-    def _check_terms(self):
-        # a template has no start date: its terms are checked from the start of a year
-        start = fields.Date.context_today(self).replace(month=1, day=1)
+    @api.depends("company_id")
+    def _compute_currency_id(self):
         for template in self:
-            if template.initial_term <= 0 or template.renewal_term <= 0:
-                raise ValidationError(
-                    self.env._("The initial term and the renewal term must be positive.")
-                )
-            if template.notice_period < 0:
-                raise ValidationError(self.env._("The notice period cannot be negative."))
-            for term, unit in (
-                (template.initial_term, template.initial_term_unit),
-                (template.renewal_term, template.renewal_term_unit),
-            ):
-                if not notice_fits_term(
-                    start, term, unit, template.notice_period, template.notice_period_unit
-                ):
-                    raise ValidationError(
-                        self.env._(
-                            "The notice period of the template %(template)s must be shorter "
-                            "than its initial and renewal terms: else notice could never be "
-                            "given in time.",
-                            template=template.name,
-                        )
-                    )
+            template.currency_id = (template.company_id or self.env.company).currency_id
 
     def action_new_contract(self):
         """Open the wizard that makes a contract from this template."""
@@ -99,29 +59,10 @@ class MaintenanceContractTemplate(models.Model):
         lang = get_lang(self.env, partner.lang).code
         template = self.with_context(lang=lang)
         return {
+            **template._prepare_terms_values(),
             "template_id": template.id,
             "partner_id": partner.id,
             "company_id": (self.company_id or self.env.company).id,
-            "include_preventive": template.include_preventive,
-            "include_curative": template.include_curative,
-            "include_evolutive": template.include_evolutive,
-            "preventive_description": template.preventive_description,
-            "curative_description": template.curative_description,
-            "evolutive_description": template.evolutive_description,
-            "exclusions": template.exclusions,
-            "specific_conditions": template.specific_conditions,
-            "initial_term": template.initial_term,
-            "initial_term_unit": template.initial_term_unit,
-            "tacit_renewal": template.tacit_renewal,
-            "renewal_term": template.renewal_term,
-            "renewal_term_unit": template.renewal_term_unit,
-            "notice_period": template.notice_period,
-            "notice_period_unit": template.notice_period_unit,
-            "billing_frequency": template.billing_frequency,
-            "billing_in_advance": template.billing_in_advance,
-            "payment_term_id": template.payment_term_id.id,
-            "extra_hourly_rate": template.extra_hourly_rate,
-            "sla_policy_id": template.sla_policy_id.id,
             "line_ids": [line._prepare_contract_line_command() for line in template.line_ids],
             "clause_ids": template._prepare_contract_clause_commands(lang),
         }

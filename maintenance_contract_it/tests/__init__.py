@@ -6,6 +6,7 @@ from . import (
     test_clause_rendering,
     test_clause_safety,
     test_contract,
+    test_contract_terms,
     test_dates,
     test_integrity,
     test_intervention,

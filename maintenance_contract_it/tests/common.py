@@ -4,6 +4,8 @@ customer, an SLA policy, a template and users of every kind."""
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
+CONTRACT_LOGGER = "odoo.addons.maintenance_contract_it.tools.jobs"
+
 
 def create_support_calendar(env, name, tz, days, periods, company=None):
     """A support calendar open on ``days`` (0 = Monday) during ``periods``, a list of
@@ -122,6 +124,8 @@ class MaintenanceContractCommon(TransactionCase):
                 "clause_ids": [Command.set((cls.clause_confidentiality | cls.clause_optional).ids)],
             }
         )
+        # values of the tickets of _create_ticket (a support team in MaintenanceSlaCommon)
+        cls.ticket_defaults = {}
 
     @classmethod
     def _create_contract(cls, **values):
@@ -136,6 +140,42 @@ class MaintenanceContractCommon(TransactionCase):
         contract.action_activate()
         return contract
 
+    @classmethod
+    def _create_active_contract(cls, **values):
+        """A contract for the test customer, activated as a user does (its first term
+        recorded)."""
+        contract = cls._create_contract(**values)
+        contract.action_activate()
+        return contract
+
+    @classmethod
+    def _create_ticket(cls, partner=None, **values):
+        """A helpdesk ticket of ``partner`` (the test customer's contact by default)."""
+        vals = {
+            "name": "The file server does not answer",
+            "description": "<p>Nobody can open the shared folders.</p>",
+            "partner_id": (partner or cls.customer_contact).id,
+            **cls.ticket_defaults,
+        }
+        vals.update(values)
+        return cls.env["helpdesk.ticket"].create(vals)
+
+
+class LifecycleCommon(MaintenanceContractCommon):
+    """Contracts followed through their life by the scheduled jobs, their account manager
+    being the test manager."""
+
+    @classmethod
+    def _create_active_contract(cls, **values):
+        values.setdefault("user_id", cls.manager.id)
+        return super()._create_active_contract(**values)
+
+    def _run_term_job(self):
+        self.env["maintenance.contract"]._cron_process_term_ends()
+
+    def _messages(self, contract, text):
+        return contract.message_ids.filtered(lambda m, t=text: t in (m.body or ""))
+
 
 class InterventionCommon(MaintenanceContractCommon):
     """An active contract covering one server, and a helpdesk ticket of its customer."""
@@ -146,8 +186,7 @@ class InterventionCommon(MaintenanceContractCommon):
         cls.server = cls.env["maintenance.contract.equipment"].create(
             {"name": "File server (test)", "partner_id": cls.customer.id, "category": "server"}
         )
-        cls.contract = cls._create_contract(equipment_ids=[Command.set(cls.server.ids)])
-        cls._activate(cls.contract)
+        cls.contract = cls._create_active_contract(equipment_ids=[Command.set(cls.server.ids)])
         cls.technician = new_test_user(
             cls.env,
             login="mcit_technician",
@@ -155,19 +194,6 @@ class InterventionCommon(MaintenanceContractCommon):
             "helpdesk_mgmt.group_helpdesk_user",
             name="Technician",
             tz="Europe/Paris",
-        )
-
-    @classmethod
-    def _create_ticket(cls, partner=None, **values):
-        return cls.env["helpdesk.ticket"].create(
-            dict(
-                {
-                    "name": "The file server does not answer",
-                    "description": "<p>Nobody can open the shared folders.</p>",
-                    "partner_id": (partner or cls.customer_contact).id,
-                },
-                **values,
-            )
         )
 
     @classmethod
@@ -224,19 +250,5 @@ class MaintenanceSlaCommon(MaintenanceContractCommon):
         cls.equipment = cls.env["maintenance.contract.equipment"].create(
             {"name": "File server (test)", "partner_id": cls.customer.id, "category": "server"}
         )
-        cls.contract = cls._activate(
-            cls._create_contract(equipment_ids=[Command.set(cls.equipment.ids)])
-        )
-
-    @classmethod
-    def _create_ticket(cls, **values):
-        vals = {
-            "name": "Printer down",
-            "description": "<p>It does not print.</p>",
-            "partner_id": cls.customer_contact.id,
-            "team_id": cls.team.id,
-            "user_id": cls.agent.id,
-            "priority": "2",
-        }
-        vals.update(values)
-        return cls.env["helpdesk.ticket"].create(vals)
+        cls.contract = cls._create_active_contract(equipment_ids=[Command.set(cls.equipment.ids)])
+        cls.ticket_defaults = {"team_id": cls.team.id, "user_id": cls.agent.id, "priority": "2"}

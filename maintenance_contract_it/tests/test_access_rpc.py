@@ -112,8 +112,7 @@ class TestAccessRpc(MaintenanceContractCommon, HttpCase):
                 "note": "<p>SECRET-EQUIPMENT-NOTE admin password on a post-it</p>",
             }
         )
-        cls.contract = cls._create_contract(
-            state="active",
+        cls.contract = cls._create_active_contract(
             title="Workstations of the head office",
             equipment_ids=[Command.set(cls.equipment.ids)],
             internal_note="<p>SECRET-CONTRACT-NOTE the customer pays late</p>",
@@ -124,8 +123,8 @@ class TestAccessRpc(MaintenanceContractCommon, HttpCase):
         cls.customer_b = cls.env["res.partner"].create(
             {"name": "Customer B (test)", "is_company": True}
         )
-        cls.contract_b = cls._create_contract(
-            partner_id=cls.customer_b.id, state="active", title="Contract of B"
+        cls.contract_b = cls._create_active_contract(
+            partner_id=cls.customer_b.id, title="Contract of B"
         )
         cls.intervention = cls.env["maintenance.intervention"].create(
             {

@@ -95,7 +95,7 @@ class TestAccessRules(MaintenanceSlaCommon):
             self.equipment.with_user(self.user).partner_id = self.customer_b
 
     def test_equipment_side_checks_coverage(self):
-        second = self._create_contract(state="active")
+        second = self._create_active_contract()
         # a draft contract may list covered equipment, from either side
         draft = self._create_contract()
         self.equipment.with_user(self.user).contract_ids = [Command.link(draft.id)]
@@ -114,7 +114,7 @@ class TestAccessRules(MaintenanceSlaCommon):
         )
         with self.assertRaisesRegex(ValidationError, "does not belong to the customer"):
             self.contract.with_user(self.user).equipment_ids = [Command.link(foreign.id)]
-        second = self._create_contract(state="active")
+        second = self._create_active_contract()
         with self.assertRaisesRegex(ValidationError, "already covered by the active contract"):
             second.with_user(self.user).equipment_ids = [Command.link(self.equipment.id)]
 
@@ -191,7 +191,7 @@ class TestAccessRules(MaintenanceSlaCommon):
         self.assertTrue(revision.notice_sent)
 
     def test_revision_notice_of_another_contract_not_marked(self):
-        other = self._create_contract(state="active")
+        other = self._create_active_contract()
         revision = self.env["maintenance.contract.revision"].create(
             {
                 "contract_id": self.contract.id,

@@ -25,8 +25,7 @@ class TestAmendment(MaintenanceContractCommon):
         cls.clause_extra = cls.env["maintenance.clause"].create(
             {"name": "Backups (test)", "category": "specific", "body": "<p>Daily backups.</p>"}
         )
-        cls.contract = cls._create_contract(equipment_ids=[Command.set(cls.server.ids)])
-        cls._activate(cls.contract)
+        cls.contract = cls._create_active_contract(equipment_ids=[Command.set(cls.server.ids)])
         cls.fee_line = cls.contract.line_ids
 
     def _amendment(self, **values):

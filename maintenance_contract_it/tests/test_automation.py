@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .test_lifecycle import LifecycleCommon
+from .common import LifecycleCommon
 
 
 @tagged("post_install", "-at_install")

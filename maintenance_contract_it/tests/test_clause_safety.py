@@ -39,8 +39,7 @@ class TestClauseSafety(MaintenanceContractCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.customer.name = CUSTOMER_NAME
-        cls.contract = cls._create_contract(
-            state="active",
+        cls.contract = cls._create_active_contract(
             title="Clause safety",
             clause_ids=[
                 Command.create({"name": f"Clause {index} (test)", "body": body})

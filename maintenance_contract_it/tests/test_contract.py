@@ -77,9 +77,8 @@ class TestContract(MaintenanceContractCommon):
             self._create_contract(notice_period=-1)
 
     def test_template_terms_positive(self):
-        with self.assertRaisesRegex(
-            ValidationError, "The initial term and the renewal term must be positive"
-        ):
+        # the template shares the checks (and messages) of the contract's terms
+        with self.assertRaisesRegex(ValidationError, "The renewal term must be positive"):
             self.template.renewal_term = 0
 
     def test_customer_of_another_company_refused(self):

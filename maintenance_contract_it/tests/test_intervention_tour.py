@@ -14,14 +14,19 @@ class TestInterventionTour(HttpCase):
         server = cls.env["maintenance.contract.equipment"].create(
             {"name": "Tour server", "partner_id": customer.id}
         )
+        policy = cls.env["maintenance.sla.policy"].create(
+            {"name": "Tour policy", "calendar_id": cls.env.company.resource_calendar_id.id}
+        )
         contract = cls.env["maintenance.contract"].create(
             {
                 "partner_id": customer.id,
                 "include_curative": True,
                 "equipment_ids": [Command.set(server.ids)],
+                "zero_fee_reason": "Tour",
+                "sla_policy_id": policy.id,
             }
         )
-        contract._write_lifecycle({"state": "active"})
+        contract.action_activate()
         cls.ticket = cls.env["helpdesk.ticket"].create(
             {"name": "Tour ticket", "description": "<p>Down</p>", "partner_id": contact.id}
         )

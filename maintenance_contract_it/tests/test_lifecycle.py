@@ -7,24 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from .common import MaintenanceContractCommon
-
-CONTRACT_LOGGER = "odoo.addons.maintenance_contract_it.tools.jobs"
-
-
-class LifecycleCommon(MaintenanceContractCommon):
-    @classmethod
-    def _create_active_contract(cls, **values):
-        values.setdefault("user_id", cls.manager.id)
-        contract = cls._create_contract(**values)
-        contract.action_activate()
-        return contract
-
-    def _run_term_job(self):
-        self.env["maintenance.contract"]._cron_process_term_ends()
-
-    def _messages(self, contract, text):
-        return contract.message_ids.filtered(lambda m, t=text: t in (m.body or ""))
+from .common import CONTRACT_LOGGER, LifecycleCommon
 
 
 @tagged("post_install", "-at_install")

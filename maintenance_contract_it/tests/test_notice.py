@@ -11,7 +11,7 @@ from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import format_date
 from odoo.tools.safe_eval import safe_eval
 
-from .test_lifecycle import LifecycleCommon
+from .common import LifecycleCommon
 
 
 @tagged("post_install", "-at_install")
@@ -273,14 +273,18 @@ class TestNoticeTour(HttpCase):
         self.env["res.lang"]._activate_lang("en_US")
         self.env.ref("base.user_admin").lang = "en_US"
         customer = self.env["res.partner"].create({"name": "Tour Customer", "is_company": True})
+        policy = self.env["maintenance.sla.policy"].create(
+            {"name": "Tour policy", "calendar_id": self.env.company.resource_calendar_id.id}
+        )
         contract = self.env["maintenance.contract"].create(
             {
                 "partner_id": customer.id,
                 "date_start": fields.Date.context_today(customer),
                 "zero_fee_reason": "Tour",
+                "sla_policy_id": policy.id,
             }
         )
-        contract._write_lifecycle({"state": "active"})
+        contract.action_activate()
         self.start_tour(
             f"/odoo/action-maintenance_contract_it.maintenance_contract_action/{contract.id}",
             "maintenance_contract_give_notice",

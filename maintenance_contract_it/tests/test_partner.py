@@ -17,9 +17,10 @@ class TestPartnerSmartButtons(MaintenanceContractCommon):
         cls.equipment_contact = cls.env["maintenance.contract.equipment"].create(
             {"name": "Claire's laptop", "partner_id": cls.customer_contact.id, "category": "laptop"}
         )
-        cls.contracts = cls._create_contract(
-            equipment_ids=[Command.set(cls.equipment_company.ids)]
-        ) | cls._activate(cls._create_contract())
+        cls.contracts = (
+            cls._create_contract(equipment_ids=[Command.set(cls.equipment_company.ids)])
+            | cls._create_active_contract()
+        )
         other = cls.env["res.partner"].create({"name": "Other customer", "is_company": True})
         cls._create_contract(partner_id=other.id)
         cls.env["maintenance.contract.equipment"].create({"name": "Other", "partner_id": other.id})

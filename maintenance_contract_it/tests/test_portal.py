@@ -25,11 +25,9 @@ class TestPortal(MaintenanceContractCommon, HttpCase):
                 "serial_number": "SN-PORTAL-42",
             }
         )
-        cls.contract = cls._activate(
-            cls._create_contract(
-                title="Workstations of the head office",
-                equipment_ids=[Command.set(cls.equipment.ids)],
-            )
+        cls.contract = cls._create_active_contract(
+            title="Workstations of the head office",
+            equipment_ids=[Command.set(cls.equipment.ids)],
         )
         cls.contract_old = cls._activate(
             cls._create_contract(date_start="2024-01-01", title="Previous contract")
@@ -37,8 +35,8 @@ class TestPortal(MaintenanceContractCommon, HttpCase):
         cls.contract_old._expire()
         cls.contract_draft = cls._create_contract(title="Proposal in progress")
         customer_b = cls.env["res.partner"].create({"name": "Customer B", "is_company": True})
-        cls.contract_b = cls._activate(
-            cls._create_contract(partner_id=customer_b.id, title="Contract of B")
+        cls.contract_b = cls._create_active_contract(
+            partner_id=customer_b.id, title="Contract of B"
         )
         cls.portal_user = new_test_user(
             cls.env,

@@ -81,7 +81,7 @@ class TestPriceRevision(MaintenanceContractCommon):
         with freeze_time("2024-06-01"):
             contract = self._create_contract(**vals)
             contract.flush_recordset()
-        self._activate(contract)
+        contract.action_activate()
         return contract
 
     def _activities(self, contract, xmlid):

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .test_lifecycle import CONTRACT_LOGGER, LifecycleCommon
+from .common import CONTRACT_LOGGER, LifecycleCommon
 
 
 @tagged("post_install", "-at_install")

@@ -19,16 +19,16 @@ class TestSecurity(MaintenanceContractCommon):
         cls.equipment = cls.env["maintenance.contract.equipment"].create(
             {"name": "File server", "partner_id": cls.customer.id, "category": "server"}
         )
-        cls.contract_active = cls._activate(
-            cls._create_contract(equipment_ids=[Command.set(cls.equipment.ids)])
+        cls.contract_active = cls._create_active_contract(
+            equipment_ids=[Command.set(cls.equipment.ids)]
         )
         cls.contract_draft = cls._create_contract()
         cls.customer_b = cls.env["res.partner"].create(
             {"name": "Customer B (test)", "is_company": True}
         )
         cls.sla_policy_b = cls.sla_policy.copy({"name": "Negotiated for B (test)"})
-        cls.contract_b = cls._activate(
-            cls._create_contract(partner_id=cls.customer_b.id, sla_policy_id=cls.sla_policy_b.id)
+        cls.contract_b = cls._create_active_contract(
+            partner_id=cls.customer_b.id, sla_policy_id=cls.sla_policy_b.id
         )
         cls.portal_user = new_test_user(
             cls.env,

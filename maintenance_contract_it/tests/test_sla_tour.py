@@ -30,9 +30,10 @@ class TestSlaTour(HttpCase):
                 "partner_id": customer.id,
                 "sla_policy_id": policy.id,
                 "date_start": "2026-01-01",
+                "zero_fee_reason": "Tour",
             }
         )
-        contract._write_lifecycle({"state": "active"})
+        contract.action_activate()
         self.env["helpdesk.ticket.stage"].create(
             {"name": "Solved (tour)", "closed": True, "fold": False, "sequence": 4}
         )

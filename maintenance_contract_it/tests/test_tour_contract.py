@@ -21,6 +21,8 @@ class TestTourContract(HttpCase):
         cls.template = cls.env["maintenance.contract.template"].create(
             {
                 "name": "Tour Template",
+                "notice_period": 5,
+                "extra_hourly_rate": 65.0,
                 "line_ids": [Command.create({"name": "Tour fee", "price_unit": 120.0})],
                 "clause_ids": [Command.set(clause.ids)],
             }
@@ -40,3 +42,5 @@ class TestTourContract(HttpCase):
             self.assertEqual(contract.line_ids.name, "Tour fee")
             self.assertEqual(contract.clause_ids.name, "Tour confidentiality")
             self.assertTrue(contract.clause_ids.mandatory)
+            self.assertEqual(contract.notice_period, 5)
+            self.assertEqual(contract.extra_hourly_rate, 65.0)

@@ -51,6 +51,15 @@ registry.category("web_tour.tours").add("maintenance_contract_from_template", {
             content: "It has the template's fee",
             trigger: '.o_field_widget[name="amount_period"]:contains("120")',
         },
+        {
+            content: "Open the Money tab",
+            trigger: '.o_notebook a[name="money"]',
+            run: "click",
+        },
+        {
+            content: "It has the template's hourly rate",
+            trigger: '.o_field_widget[name="extra_hourly_rate"] input:value("65")',
+        },
         // 2. In the form: a new contract with the template field.
         {
             content: "Back to the contracts",
@@ -67,6 +76,15 @@ registry.category("web_tour.tours").add("maintenance_contract_from_template", {
         {
             content: "The template filled the fees",
             trigger: '.o_field_widget[name="amount_period"]:contains("120")',
+        },
+        {
+            content: "Open the Terms tab",
+            trigger: '.o_notebook a[name="terms"]',
+            run: "click",
+        },
+        {
+            content: "The template filled the notice period",
+            trigger: '.o_field_widget[name="notice_period"] input:value("5")',
         },
         ...stepUtils.saveForm(),
         {

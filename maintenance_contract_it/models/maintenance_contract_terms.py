@@ -1,0 +1,145 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.dates import NOTICE_UNITS, TERM_UNITS, notice_fits_term
+
+BILLING_FREQUENCIES = [
+    ("monthly", "Monthly"),
+    ("quarterly", "Quarterly"),
+    ("semiannual", "Half-yearly"),
+    ("yearly", "Yearly"),
+]
+PERIODS_PER_YEAR = {"monthly": 12, "quarterly": 4, "semiannual": 2, "yearly": 1}
+
+
+class MaintenanceContractTerms(models.AbstractModel):
+    """The terms a template proposes and a contract agrees: object, duration, renewal,
+    notice, billing, service level and extra rate. Both models inherit them from here, so
+    that a term is defined, checked and copied from template to contract in one place;
+    they only redefine the attributes that differ (tracking on the contract, translations
+    on the template)."""
+
+    _name = "maintenance.contract.terms"
+    _description = "Maintenance Contract Terms"
+
+    company_id = fields.Many2one("res.company")
+    currency_id = fields.Many2one("res.currency")
+
+    # Object
+    include_preventive = fields.Boolean(string="Preventive maintenance")
+    include_curative = fields.Boolean(string="Curative maintenance")
+    include_evolutive = fields.Boolean(string="Evolutive maintenance")
+    preventive_description = fields.Html()
+    curative_description = fields.Html()
+    evolutive_description = fields.Html()
+    exclusions = fields.Html()
+    specific_conditions = fields.Html()
+
+    # Duration, renewal and notice
+    initial_term = fields.Integer(default=12, required=True)
+    initial_term_unit = fields.Selection(TERM_UNITS, default="month", required=True)
+    tacit_renewal = fields.Boolean(default=True)
+    renewal_term = fields.Integer(default=12, required=True)
+    renewal_term_unit = fields.Selection(TERM_UNITS, default="month", required=True)
+    notice_period = fields.Integer(default=3, required=True)
+    notice_period_unit = fields.Selection(NOTICE_UNITS, default="month", required=True)
+
+    # Billing
+    billing_frequency = fields.Selection(BILLING_FREQUENCIES, default="monthly", required=True)
+    billing_in_advance = fields.Boolean(
+        string="Invoice in advance",
+        default=True,
+        help="Invoice each period at its start (in advance) rather than at its end "
+        "(in arrears).",
+    )
+    payment_term_id = fields.Many2one("account.payment.term", check_company=True)
+    extra_hourly_rate = fields.Monetary(
+        string="Hourly Rate for Extra Services", currency_field="currency_id"
+    )
+
+    # Service level
+    sla_policy_id = fields.Many2one(
+        "maintenance.sla.policy", string="SLA Policy", check_company=True
+    )
+
+    @api.constrains(
+        "initial_term",
+        "initial_term_unit",
+        "renewal_term",
+        "renewal_term_unit",
+        "notice_period",
+        "notice_period_unit",
+    )
+    def _check_terms(self):
+        for record in self:
+            if record.initial_term <= 0:
+                raise ValidationError(self.env._("The initial term must be positive."))
+            if record.renewal_term <= 0:
+                raise ValidationError(self.env._("The renewal term must be positive."))
+            if record.notice_period < 0:
+                raise ValidationError(self.env._("The notice period cannot be negative."))
+            start = record._get_terms_check_start()
+            for term, unit in (
+                (record.initial_term, record.initial_term_unit),
+                (record.renewal_term, record.renewal_term_unit),
+            ):
+                if not notice_fits_term(
+                    start, term, unit, record.notice_period, record.notice_period_unit
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            "The notice period of %(name)s must be shorter than its initial "
+                            "and renewal terms: else notice could never be given in time.",
+                            name=record.display_name,
+                        )
+                    )
+
+    def _get_terms_check_start(self):
+        """The day from which the terms are checked: a template has no start date, its terms
+        are checked from the start of a year (the contract counts from its start)."""
+        self.ensure_one()
+        return fields.Date.context_today(self).replace(month=1, day=1)
+
+    @api.constrains("extra_hourly_rate")
+    def _check_extra_hourly_rate(self):
+        for record in self:
+            if record.extra_hourly_rate < 0:
+                raise ValidationError(
+                    self.env._("The hourly rate for extra services cannot be negative.")
+                )
+
+    @api.model
+    def _get_terms_fields(self):
+        """Names of the terms a contract takes from its template: a new term is added to
+        this model and to this list, nowhere else."""
+        return [
+            "include_preventive",
+            "include_curative",
+            "include_evolutive",
+            "preventive_description",
+            "curative_description",
+            "evolutive_description",
+            "exclusions",
+            "specific_conditions",
+            "initial_term",
+            "initial_term_unit",
+            "tacit_renewal",
+            "renewal_term",
+            "renewal_term_unit",
+            "notice_period",
+            "notice_period_unit",
+            "billing_frequency",
+            "billing_in_advance",
+            "payment_term_id",
+            "extra_hourly_rate",
+            "sla_policy_id",
+        ]
+
+    def _prepare_terms_values(self):
+        """Values of the terms of this record, ready to be written on another record of
+        the terms (texts read in the language of the context)."""
+        self.ensure_one()
+        return {
+            fname: self._fields[fname].convert_to_write(self[fname], self)
+            for fname in self._get_terms_fields()
+        }
