@@ -6,6 +6,7 @@ from . import (
     test_dates,
     test_intervention,
     test_intervention_tour,
+    test_jobs_concurrency,
     test_lifecycle,
     test_notice,
     test_partner,

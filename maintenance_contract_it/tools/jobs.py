@@ -80,8 +80,7 @@ def lock_for_user(records):
     except errors.LockNotAvailable:
         raise UserError(
             records.env._(
-                "This contract is being processed by another user or job, try again in a "
-                "moment."
+                "This contract is being processed by another user or job, try again in a " "moment."
             )
         ) from None
     records.invalidate_recordset()
@@ -95,9 +94,7 @@ def claim_once(model, values):
     gets a record. ``values`` are column values (a stored related field included)."""
     env = model.env
     now = fields.Datetime.now()
-    values = dict(
-        values, create_uid=env.uid, write_uid=env.uid, create_date=now, write_date=now
-    )
+    values = dict(values, create_uid=env.uid, write_uid=env.uid, create_date=now, write_date=now)
     model.flush_model()
     try:
         with env.cr.savepoint(flush=False):

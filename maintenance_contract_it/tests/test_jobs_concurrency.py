@@ -1,0 +1,424 @@
+"""Scheduled jobs under concurrency and crashes, with two real transactions.
+
+The fixtures of the concurrent tests are committed (the other transaction could not see
+them otherwise) and deleted after each test: every row added to the tables below since the
+test started is removed. The jobs themselves run with ``test_enable``, so they do not commit:
+the tests commit where a worker would."""
+
+from datetime import date
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import SUPERUSER_ID, Command, api
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL, mute_logger
+
+from ..tools.jobs import lock_for_job
+from .common import create_support_calendar
+from .test_lifecycle import CONTRACT_LOGGER, LifecycleCommon
+
+# tables the tests add rows to, the rows depending on others first
+CLEANED_TABLES = [
+    "mail_activity",
+    "mail_tracking_value",
+    "mail_notification",
+    "mail_mail",
+    "mail_message",
+    "mail_followers",
+    "maintenance_sla_notification",
+    "maintenance_sla_pause",
+    "maintenance_intervention",
+    "helpdesk_ticket",
+    "maintenance_contract_amendment",
+    "maintenance_contract_reminder",
+    "maintenance_contract_revision",
+    "maintenance_preventive_plan",
+    "maintenance_contract",
+    "maintenance_price_index_value",
+    "maintenance_price_index",
+    "maintenance_sla_policy",
+    "resource_calendar_attendance",
+    "resource_calendar",
+    "product_product",
+    "product_template",
+    "res_partner",
+    "bus_bus",
+]
+RENEWAL = "Contract renewed by tacit renewal"
+
+
+@tagged("post_install", "-at_install")
+class TestJobsConcurrency(TransactionCase):
+    """Worker A holds the first record (it is in the middle of it) while worker B runs the
+    job: B processes the others and skips it, and its transaction is not aborted. B commits,
+    then A runs the whole job on its older snapshot and commits: A does the first record and
+    nothing that B did. A third run does nothing: every record was processed exactly once."""
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            self.watermarks = {}
+            for table in [*CLEANED_TABLES, "ir_sequence_date_range"]:
+                cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM %s", SQL.identifier(table)))
+                self.watermarks[table] = cr.fetchone()[0]
+        self.addCleanup(self._delete_committed_rows)
+
+    def _delete_committed_rows(self):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            env["ir.sequence.date_range"].search(
+                [("id", ">", self.watermarks["ir_sequence_date_range"])]
+            ).unlink()
+            for table in CLEANED_TABLES:
+                cr.execute(
+                    SQL(
+                        "DELETE FROM %s WHERE id > %s",
+                        SQL.identifier(table),
+                        self.watermarks[table],
+                    )
+                )
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "lang": "en_US"})
+
+    def _worker(self):
+        """The environment of a new transaction, rolled back and closed after the test."""
+        cr = self.registry.cursor()
+        self.addCleanup(cr.close)
+        return self._env(cr)
+
+    def _commit_fixtures(self, build):
+        """Ids of the records ``build(env)`` returns, created in a committed transaction."""
+        with self.registry.cursor() as cr:
+            return build(self._env(cr)).ids
+
+    def _contracts(self, env, count=3, **values):
+        policy = env["maintenance.sla.policy"].create(
+            {
+                "name": "Jobs (test)",
+                "calendar_id": create_support_calendar(
+                    env,
+                    "Support 24x7 (jobs test)",
+                    "Europe/Paris",
+                    range(7),
+                    [("morning", 0, 12), ("afternoon", 12, 24)],
+                ).id,
+                "line_ids": [
+                    Command.create(
+                        {"priority": priority, "response_hours": 4, "resolution_hours": 16}
+                    )
+                    for priority in "0123"
+                ],
+            }
+        )
+        customer = env["res.partner"].create(
+            {"name": "Jobs customer (test)", "is_company": True, "lang": "en_US"}
+        )
+        product = env["product.product"].create({"name": "Jobs fee (test)", "type": "service"})
+        contracts = env["maintenance.contract"].create(
+            [
+                dict(
+                    {
+                        "partner_id": customer.id,
+                        "date_start": "2025-01-01",
+                        "tacit_renewal": True,
+                        "sla_policy_id": policy.id,
+                        "line_ids": [
+                            Command.create(
+                                {"product_id": product.id, "quantity": 10, "price_unit": 25.0}
+                            )
+                        ],
+                    },
+                    **values,
+                )
+                for _index in range(count)
+            ]
+        )
+        contracts.action_activate()
+        return contracts
+
+    def _run_concurrently(self, records_ids, model, job, moment, processed):
+        """Run the scenario of the class docstring on the records ``records_ids`` of the job
+        ``model.job()`` at ``moment``; ``processed(records)`` tells how many times each record
+        was processed (a list)."""
+        env_a, env_b, env_c = self._worker(), self._worker(), self._worker()
+        with freeze_time(moment):
+            held = lock_for_job(env_a[model].browse(records_ids[0]))
+            self.assertEqual(held.ids, records_ids[:1])
+
+            getattr(env_b[model], job)()
+            env_b.cr.execute("SELECT 1")  # B's transaction is not aborted
+            self.assertEqual(processed(env_b[model].browse(records_ids)), [0, 1, 1])
+            env_b.cr.commit()
+
+            getattr(env_a[model], job)()
+            self.assertEqual(processed(env_a[model].browse(records_ids[:1])), [1])
+            env_a.cr.commit()
+
+            getattr(env_c[model], job)()
+            self.assertEqual(processed(env_c[model].browse(records_ids)), [1, 1, 1])
+
+    def _messages(self, record, text):
+        return record.message_ids.filtered(lambda m: text in (m.body or ""))
+
+    def _activities(self, record, xmlid):
+        activity_type = record.env.ref(xmlid)
+        return record.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+
+    def test_renewals(self):
+        with freeze_time("2025-06-01"):
+            ids = self._commit_fixtures(self._contracts)
+
+        def renewals(contracts):
+            self.assertEqual(
+                [len(c.term_ids) - 1 for c in contracts],
+                [len(self._messages(c, RENEWAL)) for c in contracts],
+            )
+            return [len(c.term_ids) - 1 for c in contracts]
+
+        self._run_concurrently(
+            ids, "maintenance.contract", "_cron_process_term_ends", "2026-01-05", renewals
+        )
+
+    def test_expirations(self):
+        with freeze_time("2025-06-01"):
+            ids = self._commit_fixtures(lambda env: self._contracts(env, tacit_renewal=False))
+
+        def expirations(contracts):
+            self.assertEqual(set(contracts.mapped("term_ids.sequence")), {0})
+            return [len(self._messages(c, "Contract expired")) for c in contracts]
+
+        self._run_concurrently(
+            ids, "maintenance.contract", "_cron_process_term_ends", "2026-01-05", expirations
+        )
+
+    def test_reminders(self):
+        with freeze_time("2025-06-01"):
+            ids = self._commit_fixtures(self._contracts)  # notice deadline 30 Sep 2025
+
+        def reminders(contracts):
+            xmlid = "maintenance_contract_it.mail_activity_type_notice_deadline"
+            logs = contracts.env["maintenance.contract.reminder"].search(
+                [("contract_id", "in", contracts.ids)]
+            )
+            counts = [len(self._activities(c, xmlid)) for c in contracts]
+            self.assertEqual(
+                counts, [len(logs.filtered(lambda r, c=c: r.contract_id == c)) for c in contracts]
+            )
+            return counts
+
+        self._run_concurrently(
+            ids, "maintenance.contract", "_cron_send_reminders", "2025-08-15", reminders
+        )
+
+    def test_price_revisions(self):
+        def build(env):
+            index = env["maintenance.price.index"].create(
+                {
+                    "name": "Syntec (jobs test)",
+                    "code": "SYNTEC-JOBS",
+                    "value_ids": [
+                        Command.create(
+                            {"month": month, "value": value, "publication_date": published}
+                        )
+                        for month, value, published in [
+                            ("2024-01-01", 293.9, "2024-02-28"),
+                            ("2025-01-01", 310.5, "2025-02-28"),
+                        ]
+                    ],
+                }
+            )
+            return self._contracts(
+                env,
+                date_start="2025-01-01",
+                revision_enabled=True,
+                revision_index_id=index.id,
+                revision_reference_month="2024-01-01",
+            )
+
+        with freeze_time("2025-06-01"):
+            ids = self._commit_fixtures(build)
+
+        def revisions(contracts):
+            counts = [len(c.revision_ids) for c in contracts]
+            self.assertEqual(counts, [len(self._messages(c, "Prices revised")) for c in contracts])
+            for contract, count in zip(contracts, counts, strict=True):
+                self.assertEqual(contract.line_ids.price_unit, 26.41 if count else 25.0)
+            return counts
+
+        self._run_concurrently(
+            ids, "maintenance.contract", "_cron_price_revision", "2026-01-02", revisions
+        )
+
+    def _amendments(self, env):
+        contracts = self._contracts(env)
+        amendments = env["maintenance.contract.amendment"].create(
+            [
+                {
+                    "contract_id": contract.id,
+                    "date_effective": "2025-09-01",
+                    "reason": "Longer term",
+                    "date_end_new": "2026-06-30",
+                }
+                for contract in contracts
+            ]
+        )
+        amendments.action_confirm()
+        return amendments
+
+    def test_amendments(self):
+        with freeze_time("2025-06-01"):
+            ids = self._commit_fixtures(self._amendments)
+
+        def applied(amendments):
+            counts = [len(self._messages(a.contract_id, "Amendment")) for a in amendments]
+            self.assertEqual(counts, [int(a.state == "applied") for a in amendments])
+            return counts
+
+        self._run_concurrently(
+            ids, "maintenance.contract.amendment", "_cron_apply_amendments", "2025-09-02", applied
+        )
+
+    def test_amendment_button_on_a_held_contract(self):
+        """A user applying an amendment of a contract a job holds gets a clear error, and
+        can go on working: the lock failed in its own savepoint."""
+        with freeze_time("2025-06-01"):
+            ids = self._commit_fixtures(self._amendments)
+        env_a, env_b = self._worker(), self._worker()
+        held, free = env_b["maintenance.contract.amendment"].browse(ids[:2])
+        self.assertTrue(lock_for_job(env_a["maintenance.contract"].browse(held.contract_id.id)))
+        with self.assertRaisesRegex(UserError, "being processed by another user or job"):
+            held.action_apply()
+        free.action_apply()
+        self.assertEqual(free.state, "applied")
+        self.assertEqual(free.contract_id.date_end, date(2026, 6, 30))
+        held.invalidate_recordset()
+        self.assertEqual(held.state, "confirmed")
+
+    def test_preventive_plans(self):
+        def build(env):
+            return env["maintenance.preventive.plan"].create(
+                [
+                    {"contract_id": contract.id, "date_first": "2025-07-15", "horizon_days": 60}
+                    for contract in self._contracts(env)
+                ]
+            )
+
+        with freeze_time("2025-06-01"):
+            ids = self._commit_fixtures(build)
+
+        def planned(plans):
+            for plan in plans:
+                dates = plan.intervention_ids.mapped("plan_date")
+                self.assertEqual(len(dates), len(set(dates)))
+            return [len(plan.intervention_ids) // 2 for plan in plans]  # 15 Jul and 15 Aug
+
+        self._run_concurrently(
+            ids,
+            "maintenance.preventive.plan",
+            "_cron_generate_interventions",
+            "2025-07-01",
+            planned,
+        )
+
+    def test_sla_warnings(self):
+        def build(env):
+            contract = self._contracts(env, count=1)
+            with freeze_time("2025-06-02 09:00:00"):
+                return env["helpdesk.ticket"].create(
+                    [
+                        {
+                            "name": f"Printer down {index}",
+                            "description": "<p>It does not print.</p>",
+                            "partner_id": contract.partner_id.id,
+                            "priority": "2",
+                        }
+                        for index in range(3)
+                    ]
+                )
+
+        with freeze_time("2025-06-01"):
+            ids = self._commit_fixtures(build)
+
+        def warned(tickets):
+            counts = [len(t.sla_notification_ids) for t in tickets]
+            self.assertEqual(counts, [len(self._messages(t, "SLA breached")) for t in tickets])
+            return counts
+
+        self._run_concurrently(
+            ids, "helpdesk.ticket", "_cron_sla_warnings", "2025-06-02 14:00:00", warned
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestJobsCrash(LifecycleCommon):
+    """A record that fails in the middle of a batch is logged and rolled back alone; the
+    others are processed, and the next run processes it without doing anything twice."""
+
+    def _crash_on(self, model, method, record):
+        """Patch ``model.method`` to raise on ``record``."""
+        original = getattr(self.registry[model], method)
+
+        def crashing(records, *args, **kwargs):
+            if record in records:
+                raise RuntimeError("crash in the middle of the batch")
+            return original(records, *args, **kwargs)
+
+        return patch.object(self.registry[model], method, crashing)
+
+    def _assert_crash_then_catch_up(self, records, model, method, run, processed):
+        with (
+            self._crash_on(model, method, records[1]),
+            self.assertLogs(CONTRACT_LOGGER, "ERROR") as logs,
+            mute_logger("odoo.sql_db"),
+        ):
+            run()
+        self.assertIn("crash in the middle of the batch", "\n".join(logs.output))
+        self.assertEqual(processed(records), [1, 0, 1])
+        run()
+        self.assertEqual(processed(records), [1, 1, 1])
+        run()
+        self.assertEqual(processed(records), [1, 1, 1])
+
+    def _messages(self, record, text):
+        return record.message_ids.filtered(lambda m: text in (m.body or ""))
+
+    def test_renewal_crash(self):
+        contracts = self.env["maintenance.contract"].concat(
+            *(self._create_active_contract(date_start="2025-01-01") for _index in range(3))
+        )
+
+        def run():
+            with freeze_time("2026-01-05"):
+                self.env["maintenance.contract"]._cron_process_term_ends()
+
+        def processed(records):
+            return [len(self._messages(c, RENEWAL)) for c in records]
+
+        self._assert_crash_then_catch_up(
+            contracts, "maintenance.contract", "_renew", run, processed
+        )
+        self.assertEqual([len(c.term_ids) for c in contracts], [2, 2, 2])
+
+    def test_reminder_crash(self):
+        contracts = self.env["maintenance.contract"].concat(
+            *(self._create_active_contract(date_start="2025-01-01") for _index in range(3))
+        )
+        xmlid = "maintenance_contract_it.mail_activity_type_notice_deadline"
+
+        def run():
+            with freeze_time("2025-08-15"):
+                self.env["maintenance.contract"]._cron_send_reminders()
+
+        def processed(records):
+            activity_type = self.env.ref(xmlid)
+            return [
+                len(c.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
+                for c in records
+            ]
+
+        self._assert_crash_then_catch_up(
+            contracts, "maintenance.contract", "_send_reminders", run, processed
+        )
