@@ -13,11 +13,10 @@ from freezegun import freeze_time
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL
 
 from ..tools.jobs import lock_for_job
 from .common import create_support_calendar
-from .test_lifecycle import CONTRACT_LOGGER, LifecycleCommon
 
 # tables the tests add rows to, the rows depending on others first
 CLEANED_TABLES = [
@@ -113,8 +112,12 @@ class TestJobsConcurrency(TransactionCase):
                 ],
             }
         )
-        customer = env["res.partner"].create(
-            {"name": "Jobs customer (test)", "is_company": True, "lang": "en_US"}
+        # one customer each: contracts of one customer share its partner row
+        customers = env["res.partner"].create(
+            [
+                {"name": f"Jobs customer {index} (test)", "is_company": True, "lang": "en_US"}
+                for index in range(count)
+            ]
         )
         product = env["product.product"].create({"name": "Jobs fee (test)", "type": "service"})
         contracts = env["maintenance.contract"].create(
@@ -127,38 +130,82 @@ class TestJobsConcurrency(TransactionCase):
                         "sla_policy_id": policy.id,
                         "line_ids": [
                             Command.create(
-                                {"product_id": product.id, "quantity": 10, "price_unit": 25.0}
+                                {
+                                    "product_id": product.id,
+                                    "name": "Maintenance",
+                                    "quantity": 10,
+                                    "price_unit": 25.0,
+                                }
                             )
                         ],
                     },
                     **values,
                 )
-                for _index in range(count)
+                for customer in customers
             ]
         )
         contracts.action_activate()
         return contracts
 
-    def _run_concurrently(self, records_ids, model, job, moment, processed):
-        """Run the scenario of the class docstring on the records ``records_ids`` of the job
-        ``model.job()`` at ``moment``; ``processed(records)`` tells how many times each record
-        was processed (a list)."""
+    # The two scenarios, run on each job
+
+    def _run_concurrently(self, build, model, job, moment, processed, crash_point):
+        """Worker A holds the first record (it is in the middle of it) while worker B runs
+        the job: B processes the others and skips it, and its transaction is not aborted.
+        B commits, then A runs the whole job on its older snapshot and commits: A does the
+        first record and nothing that B did. A third run does nothing: every record was
+        processed exactly once. ``processed(records)`` tells how many times each record was
+        processed."""
+        with freeze_time("2025-06-01"):
+            ids = self._commit_fixtures(build)
         env_a, env_b, env_c = self._worker(), self._worker(), self._worker()
         with freeze_time(moment):
-            held = lock_for_job(env_a[model].browse(records_ids[0]))
-            self.assertEqual(held.ids, records_ids[:1])
+            held = lock_for_job(env_a[model].browse(ids[0]))
+            self.assertEqual(held.ids, ids[:1])
 
             getattr(env_b[model], job)()
             env_b.cr.execute("SELECT 1")  # B's transaction is not aborted
-            self.assertEqual(processed(env_b[model].browse(records_ids)), [0, 1, 1])
+            self.assertEqual(processed(env_b[model].browse(ids)), [0, 1, 1])
             env_b.cr.commit()
 
             getattr(env_a[model], job)()
-            self.assertEqual(processed(env_a[model].browse(records_ids[:1])), [1])
+            self.assertEqual(processed(env_a[model].browse(ids[:1])), [1])
             env_a.cr.commit()
 
             getattr(env_c[model], job)()
-            self.assertEqual(processed(env_c[model].browse(records_ids)), [1, 1, 1])
+            self.assertEqual(processed(env_c[model].browse(ids)), [1, 1, 1])
+
+    def _crash_then_catch_up(self, build, model, job, moment, processed, crash_point):
+        """The second record crashes in the middle of its processing (after the step
+        ``crash_point`` of the job did its work): the error is logged, what was done for it
+        is rolled back, the others are processed. The next run processes it, and nothing
+        twice."""
+        with freeze_time("2025-06-01"):
+            ids = self._commit_fixtures(build)
+        env = self._worker()
+        records = env[model].browse(ids)
+        crash_model, crash_method = crash_point
+        original = getattr(self.registry[crash_model], crash_method)
+        victim = records[1]
+
+        def crashing(self, *args, **kwargs):
+            result = original(self, *args, **kwargs)
+            if victim in self:
+                raise RuntimeError("crash in the middle of the batch")
+            return result
+
+        with freeze_time(moment):
+            with (
+                patch.object(self.registry[crash_model], crash_method, crashing),
+                self.assertLogs("odoo.addons.maintenance_contract_it.tools.jobs", "ERROR") as logs,
+            ):
+                getattr(env[model], job)()
+            self.assertIn("crash in the middle of the batch", "\n".join(logs.output))
+            self.assertEqual(processed(records), [1, 0, 1])
+            getattr(env[model], job)()
+            self.assertEqual(processed(records), [1, 1, 1])
+            getattr(env[model], job)()
+            self.assertEqual(processed(records), [1, 1, 1])
 
     def _messages(self, record, text):
         return record.message_ids.filtered(lambda m: text in (m.body or ""))
@@ -167,39 +214,45 @@ class TestJobsConcurrency(TransactionCase):
         activity_type = record.env.ref(xmlid)
         return record.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
 
-    def test_renewals(self):
-        with freeze_time("2025-06-01"):
-            ids = self._commit_fixtures(self._contracts)
+    # The jobs: fixtures (committed on 1 June 2025), job, moment, what was processed, where
+    # to crash
 
+    def _renewals(self):
         def renewals(contracts):
-            self.assertEqual(
-                [len(c.term_ids) - 1 for c in contracts],
-                [len(self._messages(c, RENEWAL)) for c in contracts],
-            )
-            return [len(c.term_ids) - 1 for c in contracts]
+            counts = [len(c.term_ids) - 1 for c in contracts]
+            self.assertEqual(counts, [len(self._messages(c, RENEWAL)) for c in contracts])
+            return counts
 
-        self._run_concurrently(
-            ids, "maintenance.contract", "_cron_process_term_ends", "2026-01-05", renewals
+        return (
+            self._contracts,
+            "maintenance.contract",
+            "_cron_process_term_ends",
+            "2026-01-05",
+            renewals,
+            ("maintenance.contract", "_renew"),
         )
 
-    def test_expirations(self):
-        with freeze_time("2025-06-01"):
-            ids = self._commit_fixtures(lambda env: self._contracts(env, tacit_renewal=False))
-
+    def _expirations(self):
         def expirations(contracts):
             self.assertEqual(set(contracts.mapped("term_ids.sequence")), {0})
-            return [len(self._messages(c, "Contract expired")) for c in contracts]
+            counts = [len(self._messages(c, "Contract expired")) for c in contracts]
+            self.assertEqual(counts, [int(c.state == "expired") for c in contracts])
+            return counts
 
-        self._run_concurrently(
-            ids, "maintenance.contract", "_cron_process_term_ends", "2026-01-05", expirations
+        return (
+            lambda env: self._contracts(env, tacit_renewal=False),
+            "maintenance.contract",
+            "_cron_process_term_ends",
+            "2026-01-05",
+            expirations,
+            ("maintenance.contract", "_expire"),
         )
 
-    def test_reminders(self):
-        with freeze_time("2025-06-01"):
-            ids = self._commit_fixtures(self._contracts)  # notice deadline 30 Sep 2025
+    def _reminders(self):
+        xmlid = "maintenance_contract_it.mail_activity_type_notice_deadline"
 
         def reminders(contracts):
-            xmlid = "maintenance_contract_it.mail_activity_type_notice_deadline"
+            # notice deadline 30 Sep 2025: reminded from 1 Aug
             logs = contracts.env["maintenance.contract.reminder"].search(
                 [("contract_id", "in", contracts.ids)]
             )
@@ -209,11 +262,16 @@ class TestJobsConcurrency(TransactionCase):
             )
             return counts
 
-        self._run_concurrently(
-            ids, "maintenance.contract", "_cron_send_reminders", "2025-08-15", reminders
+        return (
+            self._contracts,
+            "maintenance.contract",
+            "_cron_send_reminders",
+            "2025-08-15",
+            reminders,
+            ("maintenance.contract", "_schedule_reminder"),
         )
 
-    def test_price_revisions(self):
+    def _price_revisions(self):
         def build(env):
             index = env["maintenance.price.index"].create(
                 {
@@ -232,14 +290,10 @@ class TestJobsConcurrency(TransactionCase):
             )
             return self._contracts(
                 env,
-                date_start="2025-01-01",
                 revision_enabled=True,
                 revision_index_id=index.id,
                 revision_reference_month="2024-01-01",
             )
-
-        with freeze_time("2025-06-01"):
-            ids = self._commit_fixtures(build)
 
         def revisions(contracts):
             counts = [len(c.revision_ids) for c in contracts]
@@ -248,12 +302,16 @@ class TestJobsConcurrency(TransactionCase):
                 self.assertEqual(contract.line_ids.price_unit, 26.41 if count else 25.0)
             return counts
 
-        self._run_concurrently(
-            ids, "maintenance.contract", "_cron_price_revision", "2026-01-02", revisions
+        return (
+            build,
+            "maintenance.contract",
+            "_cron_price_revision",
+            "2026-01-02",
+            revisions,
+            ("maintenance.contract", "_apply_revision"),
         )
 
-    def _amendments(self, env):
-        contracts = self._contracts(env)
+    def _build_amendments(self, env):
         amendments = env["maintenance.contract.amendment"].create(
             [
                 {
@@ -262,43 +320,31 @@ class TestJobsConcurrency(TransactionCase):
                     "reason": "Longer term",
                     "date_end_new": "2026-06-30",
                 }
-                for contract in contracts
+                for contract in self._contracts(env)
             ]
         )
         amendments.action_confirm()
         return amendments
 
-    def test_amendments(self):
-        with freeze_time("2025-06-01"):
-            ids = self._commit_fixtures(self._amendments)
-
+    def _amendments(self):
         def applied(amendments):
             counts = [len(self._messages(a.contract_id, "Amendment")) for a in amendments]
             self.assertEqual(counts, [int(a.state == "applied") for a in amendments])
             return counts
 
-        self._run_concurrently(
-            ids, "maintenance.contract.amendment", "_cron_apply_amendments", "2025-09-02", applied
+        return (
+            self._build_amendments,
+            "maintenance.contract.amendment",
+            "_cron_apply_amendments",
+            "2025-09-02",
+            applied,
+            ("maintenance.contract.amendment", "_apply"),
         )
 
-    def test_amendment_button_on_a_held_contract(self):
-        """A user applying an amendment of a contract a job holds gets a clear error, and
-        can go on working: the lock failed in its own savepoint."""
-        with freeze_time("2025-06-01"):
-            ids = self._commit_fixtures(self._amendments)
-        env_a, env_b = self._worker(), self._worker()
-        held, free = env_b["maintenance.contract.amendment"].browse(ids[:2])
-        self.assertTrue(lock_for_job(env_a["maintenance.contract"].browse(held.contract_id.id)))
-        with self.assertRaisesRegex(UserError, "being processed by another user or job"):
-            held.action_apply()
-        free.action_apply()
-        self.assertEqual(free.state, "applied")
-        self.assertEqual(free.contract_id.date_end, date(2026, 6, 30))
-        held.invalidate_recordset()
-        self.assertEqual(held.state, "confirmed")
-
-    def test_preventive_plans(self):
+    def _preventive_plans(self):
         def build(env):
+            # the numbering of the year exists already (its first use is not what is tested)
+            env["ir.sequence"].next_by_code("maintenance.intervention", "2025-07-01")
             return env["maintenance.preventive.plan"].create(
                 [
                     {"contract_id": contract.id, "date_first": "2025-07-15", "horizon_days": 60}
@@ -306,27 +352,25 @@ class TestJobsConcurrency(TransactionCase):
                 ]
             )
 
-        with freeze_time("2025-06-01"):
-            ids = self._commit_fixtures(build)
-
         def planned(plans):
             for plan in plans:
                 dates = plan.intervention_ids.mapped("plan_date")
                 self.assertEqual(len(dates), len(set(dates)))
             return [len(plan.intervention_ids) // 2 for plan in plans]  # 15 Jul and 15 Aug
 
-        self._run_concurrently(
-            ids,
+        return (
+            build,
             "maintenance.preventive.plan",
             "_cron_generate_interventions",
             "2025-07-01",
             planned,
+            ("maintenance.preventive.plan", "_generate_interventions"),
         )
 
-    def test_sla_warnings(self):
+    def _sla_warnings(self):
         def build(env):
             contract = self._contracts(env, count=1)
-            with freeze_time("2025-06-02 09:00:00"):
+            with freeze_time("2025-06-02 09:00:00"):  # response due at 13:00
                 return env["helpdesk.ticket"].create(
                     [
                         {
@@ -339,86 +383,90 @@ class TestJobsConcurrency(TransactionCase):
                     ]
                 )
 
-        with freeze_time("2025-06-01"):
-            ids = self._commit_fixtures(build)
-
         def warned(tickets):
             counts = [len(t.sla_notification_ids) for t in tickets]
             self.assertEqual(counts, [len(self._messages(t, "SLA breached")) for t in tickets])
             return counts
 
-        self._run_concurrently(
-            ids, "helpdesk.ticket", "_cron_sla_warnings", "2025-06-02 14:00:00", warned
+        return (
+            build,
+            "helpdesk.ticket",
+            "_cron_sla_warnings",
+            "2025-06-02 14:00:00",
+            warned,
+            ("helpdesk.ticket", "_sla_warn_breached"),
         )
 
+    def test_renewals_concurrent(self):
+        self._run_concurrently(*self._renewals())
 
-@tagged("post_install", "-at_install")
-class TestJobsCrash(LifecycleCommon):
-    """A record that fails in the middle of a batch is logged and rolled back alone; the
-    others are processed, and the next run processes it without doing anything twice."""
+    def test_renewals_crash(self):
+        self._crash_then_catch_up(*self._renewals())
 
-    def _crash_on(self, model, method, record):
-        """Patch ``model.method`` to raise on ``record``."""
-        original = getattr(self.registry[model], method)
+    def test_expirations_concurrent(self):
+        self._run_concurrently(*self._expirations())
 
-        def crashing(records, *args, **kwargs):
-            if record in records:
-                raise RuntimeError("crash in the middle of the batch")
-            return original(records, *args, **kwargs)
+    def test_expirations_crash(self):
+        self._crash_then_catch_up(*self._expirations())
 
-        return patch.object(self.registry[model], method, crashing)
+    def test_reminders_concurrent(self):
+        self._run_concurrently(*self._reminders())
 
-    def _assert_crash_then_catch_up(self, records, model, method, run, processed):
-        with (
-            self._crash_on(model, method, records[1]),
-            self.assertLogs(CONTRACT_LOGGER, "ERROR") as logs,
-            mute_logger("odoo.sql_db"),
-        ):
-            run()
-        self.assertIn("crash in the middle of the batch", "\n".join(logs.output))
-        self.assertEqual(processed(records), [1, 0, 1])
-        run()
-        self.assertEqual(processed(records), [1, 1, 1])
-        run()
-        self.assertEqual(processed(records), [1, 1, 1])
+    def test_reminders_crash(self):
+        self._crash_then_catch_up(*self._reminders())
 
-    def _messages(self, record, text):
-        return record.message_ids.filtered(lambda m: text in (m.body or ""))
+    def test_price_revisions_concurrent(self):
+        self._run_concurrently(*self._price_revisions())
 
-    def test_renewal_crash(self):
-        contracts = self.env["maintenance.contract"].concat(
-            *(self._create_active_contract(date_start="2025-01-01") for _index in range(3))
-        )
+    def test_price_revisions_crash(self):
+        self._crash_then_catch_up(*self._price_revisions())
 
-        def run():
-            with freeze_time("2026-01-05"):
-                self.env["maintenance.contract"]._cron_process_term_ends()
+    def test_amendments_concurrent(self):
+        self._run_concurrently(*self._amendments())
 
-        def processed(records):
-            return [len(self._messages(c, RENEWAL)) for c in records]
+    def test_amendments_crash(self):
+        self._crash_then_catch_up(*self._amendments())
 
-        self._assert_crash_then_catch_up(
-            contracts, "maintenance.contract", "_renew", run, processed
-        )
-        self.assertEqual([len(c.term_ids) for c in contracts], [2, 2, 2])
+    def test_preventive_plans_concurrent(self):
+        self._run_concurrently(*self._preventive_plans())
 
-    def test_reminder_crash(self):
-        contracts = self.env["maintenance.contract"].concat(
-            *(self._create_active_contract(date_start="2025-01-01") for _index in range(3))
-        )
-        xmlid = "maintenance_contract_it.mail_activity_type_notice_deadline"
+    def test_preventive_plans_crash(self):
+        self._crash_then_catch_up(*self._preventive_plans())
 
-        def run():
-            with freeze_time("2025-08-15"):
-                self.env["maintenance.contract"]._cron_send_reminders()
+    def test_sla_warnings_concurrent(self):
+        self._run_concurrently(*self._sla_warnings())
 
-        def processed(records):
-            activity_type = self.env.ref(xmlid)
-            return [
-                len(c.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
-                for c in records
-            ]
+    def test_sla_warnings_crash(self):
+        self._crash_then_catch_up(*self._sla_warnings())
 
-        self._assert_crash_then_catch_up(
-            contracts, "maintenance.contract", "_send_reminders", run, processed
-        )
+    # Buttons
+
+    def test_amendment_button_on_a_held_contract(self):
+        """A user applying an amendment of a contract a job holds gets a clear error, and
+        can go on working: the lock failed in its own savepoint."""
+        with freeze_time("2025-06-01"):
+            ids = self._commit_fixtures(self._build_amendments)
+        env_a, env_b = self._worker(), self._worker()
+        held, free = env_b["maintenance.contract.amendment"].browse(ids[:2])
+        self.assertTrue(lock_for_job(env_a["maintenance.contract"].browse(held.contract_id.id)))
+        with self.assertRaisesRegex(UserError, "being processed by another user or job"):
+            held.action_apply()
+        free.action_apply()
+        self.assertEqual(free.state, "applied")
+        self.assertEqual(free.contract_id.date_end, date(2026, 6, 30))
+        held.invalidate_recordset()
+        self.assertEqual(held.state, "confirmed")
+
+    def test_revision_button_on_a_held_contract(self):
+        """Same for the price revision wizard: the contract the job holds is refused, the
+        transaction goes on."""
+        with freeze_time("2025-06-01"):
+            ids = self._commit_fixtures(self._price_revisions()[0])
+        env_a, env_b = self._worker(), self._worker()
+        held, free = env_b["maintenance.contract"].browse(ids[:2])
+        self.assertTrue(lock_for_job(env_a["maintenance.contract"].browse(held.id)))
+        with freeze_time("2026-01-02"):
+            with self.assertRaisesRegex(UserError, "being processed by another user or job"):
+                held._apply_revision()
+            self.assertTrue(free._apply_revision())
+        self.assertEqual(free.line_ids.price_unit, 26.41)

@@ -141,7 +141,10 @@ def run_batched(records, method, *args, batch_size=BATCH_SIZE, remaining_after=0
                 with env.cr.savepoint():
                     getattr(record, method)(*args)
             except CONCURRENT_ERRORS:
-                _logger.info("%s(%s id %s) done by another worker", method, record._name, record.id)
+                # a row it needs is held or was changed by another worker: the next run
+                _logger.info(
+                    "%s(%s id %s) skipped, concurrent update", method, record._name, record.id
+                )
                 env.invalidate_all()
             except Exception:
                 _logger.exception("%s(%s id %s) failed", method, record._name, record.id)
