@@ -458,15 +458,15 @@ class TestJobsConcurrency(TransactionCase):
         self.assertEqual(held.state, "confirmed")
 
     def test_revision_button_on_a_held_contract(self):
-        """Same for the price revision wizard: the contract the job holds is refused, the
-        transaction goes on."""
+        """Same for the price revision wizard, in the user's language: the contract the job
+        holds is refused, the transaction goes on."""
         with freeze_time("2025-06-01"):
             ids = self._commit_fixtures(self._price_revisions()[0])
         env_a, env_b = self._worker(), self._worker()
         held, free = env_b["maintenance.contract"].browse(ids[:2])
         self.assertTrue(lock_for_job(env_a["maintenance.contract"].browse(held.id)))
         with freeze_time("2026-01-02"):
-            with self.assertRaisesRegex(UserError, "being processed by another user or job"):
-                held._apply_revision()
+            with self.assertRaisesRegex(UserError, "en cours de traitement par un autre"):
+                held.with_context(lang="fr_FR")._apply_revision()
             self.assertTrue(free._apply_revision())
         self.assertEqual(free.line_ids.price_unit, 26.41)
