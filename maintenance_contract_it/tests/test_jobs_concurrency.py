@@ -46,6 +46,7 @@ CLEANED_TABLES = [
     "bus_bus",
 ]
 RENEWAL = "Contract renewed by tacit renewal"
+JOBS_LOGGER = "odoo.addons.maintenance_contract_it.tools.jobs"
 
 
 @tagged("post_install", "-at_install")
@@ -163,11 +164,17 @@ class TestJobsConcurrency(TransactionCase):
             held = lock_for_job(env_a[model].browse(ids[0]))
             self.assertEqual(held.ids, ids[:1])
 
-            getattr(env_b[model], job)()
-            env_b.cr.execute("SELECT 1")  # B's transaction is not aborted
+            # a lock wait fails instead of hanging the test
+            env_b.cr.execute(SQL("SET LOCAL lock_timeout = '3s'"))
+            with self.assertLogs(JOBS_LOGGER, "INFO") as logs:
+                getattr(env_b[model], job)()
+            env_b.cr.execute(SQL("SELECT 1"))  # B's transaction is not aborted
+            self.assertRegex("\n".join(logs.output), "1 .* skipped, held by another worker")
+            self.assertNotIn("concurrent update", "\n".join(logs.output))
             self.assertEqual(processed(env_b[model].browse(ids)), [0, 1, 1])
             env_b.cr.commit()
 
+            env_a.cr.execute(SQL("SET LOCAL lock_timeout = '3s'"))
             getattr(env_a[model], job)()
             self.assertEqual(processed(env_a[model].browse(ids[:1])), [1])
             env_a.cr.commit()
@@ -197,7 +204,7 @@ class TestJobsConcurrency(TransactionCase):
         with freeze_time(moment):
             with (
                 patch.object(self.registry[crash_model], crash_method, crashing),
-                self.assertLogs("odoo.addons.maintenance_contract_it.tools.jobs", "ERROR") as logs,
+                self.assertLogs(JOBS_LOGGER, "ERROR") as logs,
             ):
                 getattr(env[model], job)()
             self.assertIn("crash in the middle of the batch", "\n".join(logs.output))
@@ -449,6 +456,7 @@ class TestJobsConcurrency(TransactionCase):
         env_a, env_b = self._worker(), self._worker()
         held, free = env_b["maintenance.contract.amendment"].browse(ids[:2])
         self.assertTrue(lock_for_job(env_a["maintenance.contract"].browse(held.contract_id.id)))
+        env_b.cr.execute(SQL("SET LOCAL lock_timeout = '3s'"))
         with self.assertRaisesRegex(UserError, "being processed by another user or job"):
             held.action_apply()
         free.action_apply()
@@ -465,6 +473,7 @@ class TestJobsConcurrency(TransactionCase):
         env_a, env_b = self._worker(), self._worker()
         held, free = env_b["maintenance.contract"].browse(ids[:2])
         self.assertTrue(lock_for_job(env_a["maintenance.contract"].browse(held.id)))
+        env_b.cr.execute(SQL("SET LOCAL lock_timeout = '3s'"))
         with freeze_time("2026-01-02"):
             with self.assertRaisesRegex(UserError, "en cours de traitement par un autre"):
                 held.with_context(lang="fr_FR")._apply_revision()

@@ -35,12 +35,17 @@ def _in_test():
 
 
 def _select_for_update(records, mode):
-    """Ids of ``records`` locked by ``SELECT ... FOR UPDATE <mode>``, in a savepoint."""
+    """Ids of ``records`` locked by ``SELECT ... FOR NO KEY UPDATE <mode>``, in a savepoint.
+
+    ``NO KEY UPDATE`` (what an UPDATE takes, and what ``ir.cron`` uses for its jobs): the
+    jobs and buttons exclude each other, but rows referencing the locked ones (a reminder,
+    a ticket, a visit of the contract) can still be inserted meanwhile, where ``FOR UPDATE``
+    would make those inserts wait for the whole batch."""
     cr = records.env.cr
     with cr.savepoint():
         cr.execute(
             SQL(
-                "SELECT id FROM %s WHERE id IN %s FOR UPDATE %s",
+                "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE %s",
                 SQL.identifier(records._table),
                 tuple(records.ids),
                 mode,
