@@ -6,7 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..tools.jobs import run_batched
+from ..tools.jobs import claim_once, run_batched
 from ..tools.sla import WorkingTime
 from .maintenance_sla_notification import SLA_TARGETS, SLA_WARNING_LEVELS
 
@@ -626,9 +626,10 @@ class HelpdeskTicket(models.Model):
     def _cron_sla_warnings(self, batch_size=200):
         """Warn of the SLA targets at risk and breached, once per ticket, target and level.
 
-        Idempotent: a warning is sent only by the run that inserts its marker (unique index),
-        so two runs, even concurrent, never warn twice. Each ticket is processed in its own
-        savepoint; a failure is logged and does not block the others."""
+        Idempotent: a warning is sent only by the run that claims its marker (unique index),
+        so two runs, even concurrent, never warn twice; a ticket another worker holds is
+        skipped. Each ticket is processed in its own savepoint; a failure is logged and does
+        not block the others."""
         tickets = self.search(self._sla_warning_domain(), order="id")
         failed = run_batched(tickets, "_sla_send_warnings", batch_size=batch_size)
         return len(tickets) - len(failed)
@@ -649,26 +650,18 @@ class HelpdeskTicket(models.Model):
                     self._sla_warn_breached(target)
 
     def _sla_claim_warning(self, target, level):
-        """Insert the marker of this warning; False if it already exists."""
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO maintenance_sla_notification "
-                "(ticket_id, company_id, target, level, create_uid, write_uid, create_date, "
-                "write_date) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-                "ON CONFLICT (ticket_id, target, level) DO NOTHING RETURNING id",
-                self.id,
-                self.company_id.id,
-                target,
-                level,
-                self.env.uid,
-                self.env.uid,
-                fields.Datetime.now(),
-                fields.Datetime.now(),
-            )
+        """Claim this warning in the SLA warning log; False if it was already sent."""
+        claimed = claim_once(
+            self.env["maintenance.sla.notification"].sudo(),
+            {
+                "ticket_id": self.id,
+                "company_id": self.company_id.id,
+                "target": target,
+                "level": level,
+            },
         )
-        claimed = bool(self.env.cr.fetchone())
         self.invalidate_recordset(["sla_notification_ids"])
-        return claimed
+        return bool(claimed)
 
     def _sla_warn_at_risk(self, target):
         deadline = self[f"sla_{target}_deadline"]

@@ -13,7 +13,7 @@ from ..tools.dates import (
     term_end,
     to_months,
 )
-from ..tools.jobs import run_batched
+from ..tools.jobs import claim_once, lock_for_user, run_batched
 from .maintenance_contract_terms import PERIODS_PER_YEAR
 
 CONTRACT_STATES = [
@@ -808,6 +808,7 @@ class MaintenanceContract(models.Model):
         """Extend the contract by one term; the unique (contract, sequence) index of the terms
         makes a renewal that runs twice concurrently fail instead of extending twice."""
         self.ensure_one()
+        lock_for_user(self)  # already held when the job renews
         values = self._prepare_next_term_values(months)
         if date_end:
             values.update(date_end=date_end, anchor_date=date_end + ONE_DAY, anchor_months=0)
@@ -993,16 +994,22 @@ class MaintenanceContract(models.Model):
 
     # Automation rules
 
-    def _get_account_team(self):
-        """Users told about the contract's important events: its account manager and the
-        contract managers of its company."""
+    def _get_account_team(self, managers_only=False):
+        """Users told about the contract's important events and given its activities, the
+        account manager first: the account manager and the contract managers of its company.
+
+        :param managers_only: leave out the account manager when he is not a contract
+            manager (work only a manager can do)
+        """
         self.ensure_one()
-        managers = (
-            self.env.ref(MANAGER_GROUP)
-            .users.filtered(lambda u: self.company_id in u.company_ids and not u.share)
-            .filtered("active")
+        manager_group = self.env.ref(MANAGER_GROUP)
+        managers = manager_group.users.filtered(
+            lambda u: u.active and not u.share and self.company_id in u.company_ids
         )
-        return (self.user_id | managers) - self.env.ref("base.user_root")
+        account_manager = self.user_id
+        if managers_only and account_manager not in manager_group.users:
+            account_manager = self.env["res.users"]
+        return (account_manager | managers) - self.env.ref("base.user_root")
 
     def _notify_account_team_termination(self):
         for contract in self:
@@ -1067,29 +1074,49 @@ class MaintenanceContract(models.Model):
             if date - relativedelta(days=delay) <= today <= date:
                 self._schedule_reminder(xmlid, date, summary)
 
-    def _schedule_reminder(self, activity_type_xmlid, date, summary):
-        """Schedule the activity of ``activity_type_xmlid`` due on ``date`` for the account
-        manager, once: a reminder log (unique per contract, type and date) remembers it was
-        made even after the activity is done; an open activity of that type is moved."""
+    def _schedule_reminder(
+        self,
+        activity_type_xmlid,
+        date,
+        summary=None,
+        note=None,
+        date_deadline=None,
+        managers_only=False,
+    ):
+        """Schedule the activity of ``activity_type_xmlid`` about ``date`` (due on
+        ``date_deadline``, default ``date``) for the account team, once: the reminder log
+        (unique per contract, type and date) is claimed first, so the reminder is made once
+        even after its activity is done and when two jobs run at once; an open activity of
+        that type is moved instead of duplicated.
+
+        :return: whether the reminder was made by this call
+        """
         self.ensure_one()
         activity_type = self.env.ref(activity_type_xmlid)
-        reminder = self.env["maintenance.contract.reminder"]
-        key = [
-            ("contract_id", "=", self.id),
-            ("activity_type_id", "=", activity_type.id),
-            ("date", "=", date),
-        ]
-        if reminder.search_count(key):
-            return False
-        reminder.create(
-            {"contract_id": self.id, "activity_type_id": activity_type.id, "date": date}
+        claimed = claim_once(
+            self.env["maintenance.contract.reminder"].sudo(),
+            {
+                "contract_id": self.id,
+                "company_id": self.company_id.id,
+                "activity_type_id": activity_type.id,
+                "date": date,
+            },
         )
-        user = self.user_id or self.create_uid
+        if not claimed:
+            return False
+        date_deadline = date_deadline or date
+        user = self._get_account_team(managers_only=managers_only)[:1] or self.env.user
         if self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
-            self.activity_reschedule([activity_type_xmlid], date_deadline=date, new_user_id=user.id)
+            self.activity_reschedule(
+                [activity_type_xmlid], date_deadline=date_deadline, new_user_id=user.id
+            )
         else:
             self.activity_schedule(
-                activity_type_xmlid, date_deadline=date, summary=summary, user_id=user.id
+                activity_type_xmlid,
+                date_deadline=date_deadline,
+                summary=summary or "",
+                note=note or "",
+                user_id=user.id,
             )
         return True
 

@@ -1,10 +1,14 @@
+import logging
+
 from markupsafe import Markup
-from psycopg2 import errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
-from ..tools.jobs import run_batched
+from ..tools.jobs import lock_for_job, lock_for_user, run_batched
+
+_logger = logging.getLogger(__name__)
 
 AMENDMENT_STATES = [
     ("draft", "Draft"),
@@ -184,15 +188,17 @@ class MaintenanceContractAmendment(models.Model):
     @api.model
     def _next_number(self, contract):
         """Next amendment number of ``contract``; the contract row is locked so that two
-        amendments created at once cannot get the same number."""
-        self.env.cr.execute(
-            "SELECT id FROM maintenance_contract WHERE id = %s FOR UPDATE", [contract.id]
-        )
+        amendments created at once cannot get the same number (UNIQUE(contract_id, number)
+        makes sure of it)."""
+        lock_for_user(contract)
         self.flush_model(["contract_id", "number"])
+        # MAX over the table, also the amendments the user cannot read: one query
         self.env.cr.execute(
-            "SELECT COALESCE(MAX(number), 0) FROM maintenance_contract_amendment "
-            "WHERE contract_id = %s",
-            [contract.id],
+            SQL(
+                "SELECT COALESCE(MAX(number), 0) FROM maintenance_contract_amendment "
+                "WHERE contract_id = %s",
+                contract.id,
+            )
         )
         return self.env.cr.fetchone()[0] + 1
 
@@ -218,11 +224,12 @@ class MaintenanceContractAmendment(models.Model):
                         "The amendment %(amendment)s changes nothing.", amendment=amendment.name
                     )
                 )
-        self._write_step({"state": "confirmed"})
         today = fields.Date.context_today(self)
-        self.filtered(
-            lambda a: a.date_effective <= today and a.contract_id.state == "active"
-        )._apply()
+        due = self.filtered(lambda a: a.date_effective <= today and a.contract_id.state == "active")
+        lock_for_user(self)
+        lock_for_user(due.contract_id)
+        self._write_step({"state": "confirmed"})
+        due._apply()
         return True
 
     def action_cancel(self):
@@ -243,6 +250,8 @@ class MaintenanceContractAmendment(models.Model):
             raise AccessError(self.env._("Only a contract manager can apply an amendment now."))
         if self.filtered(lambda a: a.state != "confirmed"):
             raise UserError(self.env._("Only confirmed amendments can be applied."))
+        lock_for_user(self)
+        lock_for_user(self.contract_id)
         self._apply()
         return True
 
@@ -263,27 +272,12 @@ class MaintenanceContractAmendment(models.Model):
             or self.date_end_new
         )
 
-    def _lock_confirmed(self):
-        """Lock the amendment row if it is still confirmed; False when another transaction
-        holds it or it was applied meanwhile."""
-        self.ensure_one()
-        self.flush_recordset(["state"])
-        try:
-            self.env.cr.execute(
-                "SELECT id FROM maintenance_contract_amendment "
-                "WHERE id = %s AND state = 'confirmed' FOR UPDATE NOWAIT",
-                [self.id],
-            )
-        except errors.LockNotAvailable:
-            return False
-        return bool(self.env.cr.fetchone())
-
     def _apply(self):
-        """Apply the changes to the contracts, once (state check under a row lock)."""
+        """Apply the changes to the contracts, once: the callers lock the amendments and
+        their contracts, the state is checked under the lock."""
         for amendment in self:
-            if not amendment._lock_confirmed():
+            if amendment.state != "confirmed":
                 continue
-            amendment.invalidate_recordset(["state"])
             contract = amendment.contract_id
             if contract.state != "active":
                 raise UserError(
@@ -443,4 +437,13 @@ class MaintenanceContractAmendment(models.Model):
             ],
             order="date_effective, number",
         )
-        run_batched(amendments, "_apply")
+        run_batched(amendments, "_apply_from_job")
+
+    def _apply_from_job(self):
+        """Apply the amendment (locked by the job) unless another worker holds its contract:
+        the next run applies it then."""
+        self.ensure_one()
+        if not lock_for_job(self.contract_id):
+            _logger.info("%s: contract held by another worker, applied later", self.name)
+            return
+        self._apply()

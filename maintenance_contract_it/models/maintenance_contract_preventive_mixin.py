@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools.jobs import lock_for_user
+
 # Fields that customers (portal users) must not read are restricted to this group.
 USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
 
@@ -17,7 +19,7 @@ class MaintenanceContractPreventiveMixin(models.AbstractModel):
 
     def action_generate_preventive_interventions(self):
         """Plan now the preventive visits the scheduled job would plan."""
-        plans = self.preventive_plan_ids.filtered("active")
+        plans = lock_for_user(self.preventive_plan_ids.filtered("active"))
         for plan in plans:
             plan._generate_interventions()
         return self.action_view_interventions()

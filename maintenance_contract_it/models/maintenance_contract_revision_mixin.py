@@ -1,16 +1,11 @@
-import logging
-
 from dateutil.relativedelta import relativedelta
-from psycopg2 import errors
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
-from ..tools.jobs import run_batched
+from ..tools.jobs import lock_for_user, run_batched
 from ..tools.revision import revised_price, revision_coefficient
-
-_logger = logging.getLogger(__name__)
 
 # Fields that customers (portal users) must not read are restricted to this group.
 USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
@@ -82,16 +77,6 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
         "maintenance.contract.revision", "contract_id", string="Price Revisions"
     )
     revision_count = fields.Integer(compute="_compute_revision_count")
-    revision_reminder_for = fields.Date(
-        copy=False,
-        groups=USER_GROUP,
-        help="Revision date for which the reminder activity was scheduled.",
-    )
-    revision_index_missing_for = fields.Date(
-        copy=False,
-        groups=USER_GROUP,
-        help="Revision date for which a missing index value activity was scheduled.",
-    )
 
     @api.depends("amendment_ids")
     def _compute_amendment_count(self):
@@ -327,30 +312,6 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
             "line_vals": line_vals,
         }
 
-    def _try_lock_for_update(self):
-        """Lock the contract rows for this transaction; False when another transaction
-        (e.g. the same job running concurrently) holds them. Cached values are re-read."""
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    "SELECT id FROM maintenance_contract WHERE id IN %s FOR UPDATE NOWAIT",
-                    [tuple(self.ids)],
-                )
-        except errors.LockNotAvailable:
-            return False
-        self.invalidate_recordset()
-        return True
-
-    def _lock_for_update(self):
-        """Lock the contract rows; raise UserError when another transaction holds them."""
-        if not self._try_lock_for_update():
-            raise UserError(
-                self.env._(
-                    "The contract %(contract)s is being updated, try again in a moment.",
-                    contract=self.name,
-                )
-            )
-
     def _apply_revision(self, revision_date=None):
         """Revise the fee lines as of ``revision_date`` (default: the next revision date).
 
@@ -360,7 +321,7 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
             or the contract was already revised on that date.
         """
         self.ensure_one()
-        self._lock_for_update()
+        lock_for_user(self)
         revision_date = revision_date or self.revision_next_date
         log_model = self.env["maintenance.contract.revision"].sudo()
         if log_model.search_count(
@@ -380,7 +341,7 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
         line_vals = values.pop("line_vals")
         for vals in line_vals:
             self.line_ids.browse(vals["contract_line_id"]).price_unit = vals["price_after"]
-        log = log_model.create(dict(values, line_ids=[(0, 0, vals) for vals in line_vals]))
+        log = log_model.create(dict(values, line_ids=[Command.create(vals) for vals in line_vals]))
         self.write(
             {
                 "revision_reference_month": log.new_month,
@@ -420,57 +381,35 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
         )
         log.notice_sent = True
 
-    def _get_revision_manager(self):
-        """User who enters missing index values: the account manager when he is a
-        contract manager, otherwise a contract manager of the company."""
-        self.ensure_one()
-        group = "maintenance_contract_it.group_maintenance_contract_manager"
-        if self.user_id and self.user_id.has_group(group):
-            return self.user_id
-        managers = self.env.ref(group).users.filtered(
-            lambda u: not u.share and u.active and self.company_id in u.company_ids
-        )
-        return managers.filtered(lambda u: u.id != self.env.ref("base.user_root").id)[:1]
-
     def _schedule_index_missing_activity(self):
         """Ask a manager, once per revision date, to enter the missing index value."""
         self.ensure_one()
-        self._lock_for_update()
-        if self.revision_index_missing_for == self.revision_next_date:
-            return
-        self.activity_schedule(
+        self._schedule_reminder(
             "maintenance_contract_it.mail_activity_type_index_missing",
-            date_deadline=fields.Date.context_today(self),
+            self.revision_next_date,
             note=self.env._(
                 "The value of the index %(index)s needed to revise the prices on %(date)s "
                 "is not published yet. Enter it to let the revision run.",
                 index=self.revision_index_id.display_name,
                 date=self.revision_next_date,
             ),
-            user_id=self._get_revision_manager().id or self.env.uid,
+            date_deadline=fields.Date.context_today(self),
+            managers_only=True,
         )
-        self.revision_index_missing_for = self.revision_next_date
 
     def _schedule_revision_reminder(self):
         """Remind the account manager, once per revision date, of the coming revision."""
         self.ensure_one()
-        if not self._try_lock_for_update():
-            _logger.info("%s is locked by another job: reminder skipped", self.name)
-            return
-        if self.revision_reminder_for == self.revision_next_date:
-            return
-        self.activity_schedule(
+        self._schedule_reminder(
             "maintenance_contract_it.mail_activity_type_price_revision",
-            date_deadline=self.revision_next_date,
+            self.revision_next_date,
             note=self.env._(
                 "The prices of this contract will be revised with the index %(index)s on "
                 "%(date)s.",
                 index=self.revision_index_id.display_name,
                 date=self.revision_next_date,
             ),
-            user_id=self.user_id.id or self.env.uid,
         )
-        self.revision_reminder_for = self.revision_next_date
 
     @api.model
     def _revision_domain(self):
@@ -491,8 +430,7 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
             self._revision_domain()
             + [("revision_next_date", "<=", today + relativedelta(days=max_delay))]
         ).filtered(
-            lambda c: c.revision_reminder_for != c.revision_next_date
-            and today
+            lambda c: today
             < c.revision_next_date
             <= today + relativedelta(days=c.company_id.maintenance_revision_reminder_days)
         )
@@ -502,8 +440,5 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
 
     def _revise_or_report_missing_index(self):
         self.ensure_one()
-        if not self._try_lock_for_update():
-            _logger.info("%s is locked by another job: revision skipped", self.name)
-            return
         if not self._apply_revision():
             self._schedule_index_missing_activity()

@@ -55,6 +55,12 @@ class MaintenancePreventivePlan(models.Model):
         help="The visits of the coming days, up to this horizon, are planned in advance.",
     )
     intervention_ids = fields.One2many("maintenance.intervention", "plan_id", string="Visits")
+    date_planned_until = fields.Date(
+        string="Planned Until",
+        readonly=True,
+        copy=False,
+        help="Last day of the horizon the visits were planned up to.",
+    )
 
     @api.depends("name", "interval", "interval_unit", "equipment_id")
     def _compute_display_name(self):
@@ -100,8 +106,9 @@ class MaintenancePreventivePlan(models.Model):
 
     @api.model
     def _cron_generate_interventions(self):
-        """Plan the preventive visits due within each plan's horizon: batched, one savepoint
-        per plan, idempotent thanks to the UNIQUE(plan_id, plan_date) constraint."""
+        """Plan the preventive visits due within each plan's horizon: batched, each plan
+        locked (skipped when another worker has it) in its own savepoint, idempotent thanks
+        to the UNIQUE(plan_id, plan_date) constraint."""
         plans = self.search(self._get_cron_domain())
         run_batched(plans, "_generate_interventions", batch_size=self._cron_batch_size)
 
@@ -110,20 +117,23 @@ class MaintenancePreventivePlan(models.Model):
         return [("contract_id.state", "=", "active")]
 
     def _generate_interventions(self, today=None):
-        """Create the missing visits of the plan up to its horizon and return them."""
+        """Create the missing visits of the plan up to its horizon and return them.
+
+        The plan's row is written each time (``date_planned_until``): a worker whose snapshot
+        predates this run cannot lock it any more (see ``tools/jobs.py``) instead of planning
+        again visits it cannot see."""
         self.ensure_one()
         today = today or fields.Date.context_today(self)
         if self.contract_id.state != "active" or not self.active:
             return self.env["maintenance.intervention"]
+        horizon = today + timedelta(days=self.horizon_days)
         existing = set(self.intervention_ids.mapped("plan_date"))
-        dates = [
-            day
-            for day in self._get_occurrences(today, today + timedelta(days=self.horizon_days))
-            if day not in existing
-        ]
-        return self.env["maintenance.intervention"].create(
+        dates = [day for day in self._get_occurrences(today, horizon) if day not in existing]
+        visits = self.env["maintenance.intervention"].create(
             [self._prepare_intervention_values(day) for day in dates]
         )
+        self.date_planned_until = horizon
+        return visits
 
     def _get_occurrences(self, date_from, date_to):
         """Dates of the visits between ``date_from`` and ``date_to`` (included), within the

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 
 class MaintenanceSlaPause(models.Model):
@@ -29,6 +30,8 @@ class MaintenanceSlaPause(models.Model):
     def init(self):
         # At most one running stop per ticket.
         self.env.cr.execute(
-            "CREATE UNIQUE INDEX IF NOT EXISTS maintenance_sla_pause_running_uniq "
-            "ON maintenance_sla_pause (ticket_id) WHERE date_end IS NULL"
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS maintenance_sla_pause_running_uniq "
+                "ON maintenance_sla_pause (ticket_id) WHERE date_end IS NULL"
+            )
         )

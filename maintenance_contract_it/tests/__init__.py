@@ -11,6 +11,7 @@ from . import (
     test_integrity,
     test_intervention,
     test_intervention_tour,
+    test_jobs_concurrency,
     test_lifecycle,
     test_notice,
     test_partner,

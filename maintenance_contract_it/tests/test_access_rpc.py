@@ -26,8 +26,6 @@ INTERNAL_FIELDS = {
         "termination_penalty_fixed",
         "termination_penalty_percent",
         "term_ids",
-        "revision_reminder_for",
-        "revision_index_missing_for",
         "ticket_open_count",
         "ticket_breached_count",
         "sla_penalty_current",
