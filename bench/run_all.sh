@@ -30,7 +30,9 @@ for setup in plain module oca; do
         module) modules=maintenance_contract_it ;;
         oca) modules=helpdesk_mgmt_sla ;;
     esac
-    if [ "${REBUILD:-0}" = 1 ] || ! psql -d "$template" -Atc 'select 1' >/dev/null 2>&1; then
+    prepared=$(psql -d "$template" -Atc \
+        "select count(*) from res_partner where name like 'Bench customer %'" 2>/dev/null || true)
+    if [ "${REBUILD:-0}" = 1 ] || [ "$prepared" != 1000 ]; then
         log "building $template ($modules, 1000 customers)"
         dropdb --if-exists --force "$template"
         odoo_bin -d "$template" --addons-path="$ADDONS_PATH" --data-dir="$DATA_DIR" -i "$modules" \

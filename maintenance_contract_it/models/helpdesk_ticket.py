@@ -534,7 +534,17 @@ class HelpdeskTicket(models.Model):
             )
         )
         self.invalidate_recordset(columns)
-        self._check_company(["sla_policy_id"])
+        # the full check (parent companies allowed) only where the companies differ
+        policy_companies = {
+            policy.id: policy.company_id.id
+            for policy in self.env["maintenance.sla.policy"]
+            .sudo()
+            .browse({row["sla_policy_id"] for row in rows.values()} - {None})
+        }
+        self.filtered(
+            lambda ticket: policy_companies.get(rows[ticket.id]["sla_policy_id"])
+            not in (None, False, ticket.company_id.id)
+        )._check_company(["sla_policy_id"])
 
     def _sla_post_change_note(self, old_contract_name):
         self.ensure_one()
