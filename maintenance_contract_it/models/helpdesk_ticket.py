@@ -32,6 +32,8 @@ SLA_STORED_COLUMNS = {
     "sla_resolution_result": "varchar",
     "sla_resolution_work_hours": "float8",
 }
+# Fields whose company is checked by batch (see _check_company).
+COMPANY_CHECKED_FIELDS = ("contract_id", "sla_policy_id")
 # Fields whose change recomputes the SLA clocks.
 SLA_TRIGGER_FIELDS = {
     "stage_id",
@@ -271,6 +273,31 @@ class HelpdeskTicket(models.Model):
                     )
                 )
 
+    def _check_company(self, fnames=None):
+        """The company check of the contract and the SLA policy, by batch: Odoo evaluates
+        a domain per ticket and field (measured in bench/: 3 % of the time of creating a
+        ticket), here only the tickets whose contract or policy has another company than
+        theirs go through it (it also accepts the parent companies)."""
+        if fnames is None or {"company_id", "company_ids"} & set(fnames):
+            fnames = list(self._fields)
+        batched = [name for name in COMPANY_CHECKED_FIELDS if name in fnames]
+        others = [
+            name
+            for name in fnames
+            if name not in batched and name not in ("company_id", "company_ids")
+        ]
+        if others:
+            super()._check_company(others)
+        if batched:
+            suspects = self.sudo().filtered(
+                lambda ticket: any(
+                    ticket[name].company_id not in (ticket.company_id, ticket.company_id.browse())
+                    for name in batched
+                )
+            )
+            if suspects:
+                super(HelpdeskTicket, suspects.with_env(self.env))._check_company(batched)
+
     @api.model_create_multi
     def create(self, vals_list):
         tickets = super().create(vals_list)
@@ -500,18 +527,14 @@ class HelpdeskTicket(models.Model):
         checked here: the policy's company (``check_company``)."""
         self.flush_recordset(list(SLA_STORED_COLUMNS))
         columns = list(SLA_STORED_COLUMNS)
+        row_sql = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
         values = SQL(", ").join(
             SQL(
-                "(%s)",
-                SQL(", ").join(
-                    [SQL("%s", ticket_id)]
-                    + [
-                        SQL(
-                            "%s",
-                            value.replace(microsecond=0) if isinstance(value, datetime) else value,
-                        )
-                        for value in (row[column] for column in columns)
-                    ]
+                row_sql,
+                ticket_id,
+                *(
+                    value.replace(microsecond=0) if isinstance(value, datetime) else value
+                    for value in (row[column] for column in columns)
                 ),
             )
             for ticket_id, row in rows.items()
@@ -534,17 +557,7 @@ class HelpdeskTicket(models.Model):
             )
         )
         self.invalidate_recordset(columns)
-        # the full check (parent companies allowed) only where the companies differ
-        policy_companies = {
-            policy.id: policy.company_id.id
-            for policy in self.env["maintenance.sla.policy"]
-            .sudo()
-            .browse({row["sla_policy_id"] for row in rows.values()} - {None})
-        }
-        self.filtered(
-            lambda ticket: policy_companies.get(rows[ticket.id]["sla_policy_id"])
-            not in (None, False, ticket.company_id.id)
-        )._check_company(["sla_policy_id"])
+        self._check_company(["sla_policy_id"])
 
     def _sla_post_change_note(self, old_contract_name):
         self.ensure_one()
