@@ -157,8 +157,10 @@ class TestSlaBatch(MaintenanceSlaCommon):
             covered = tickets.filtered("contract_id")
             self.assertTrue(covered)
             self.assertEqual(covered, tickets.filtered("sla_policy_id"))
-        # 100 tickets over 2 customers or over 40: the same queries
-        self.assertEqual(counts[40], counts[2])
+        # 100 tickets over 2 customers or over 40: the same queries, give or take the one
+        # query that varies between runs whatever the customers (seen both ways); a query
+        # per customer would add 38
+        self.assertLessEqual(abs(counts[40] - counts[2]), 2)
 
     def test_policy_change_follows_tickets_hidden_from_the_user(self):
         """A contract manager who sees only his own tickets changes the contract's policy:
