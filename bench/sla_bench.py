@@ -242,6 +242,7 @@ def store(env, args):
     from odoo.addons.maintenance_contract_it.models.helpdesk_ticket import SLA_STORED_COLUMNS
 
     columns = list(SLA_STORED_COLUMNS)
+
     def changed(value):
         # other values than the stored ones: write() skips the values that do not change
         if isinstance(value, datetime):
