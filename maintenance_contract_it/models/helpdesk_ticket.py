@@ -288,15 +288,19 @@ class HelpdeskTicket(models.Model):
         ]
         if others:
             super()._check_company(others)
-        if batched:
-            suspects = self.sudo().filtered(
+        suspects = (
+            self.sudo().filtered(
                 lambda ticket: any(
                     ticket[name].company_id not in (ticket.company_id, ticket.company_id.browse())
                     for name in batched
                 )
             )
-            if suspects:
-                super(HelpdeskTicket, suspects.with_env(self.env))._check_company(batched)
+            if batched
+            else self.browse()
+        )
+        return super(HelpdeskTicket, suspects.with_env(self.env))._check_company(
+            batched if suspects else []
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
