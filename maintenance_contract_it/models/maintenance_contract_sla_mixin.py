@@ -3,8 +3,9 @@ from datetime import datetime, time, timedelta
 from pytz import timezone, utc
 
 from odoo import fields, models
+from odoo.osv import expression
 
-from ..tools.sla import WorkingTime
+from ..tools.sla import delay_hours
 from .maintenance_sla_notification import SLA_TARGETS
 
 # Fields that customers (portal users) must not read are restricted to this group.
@@ -60,7 +61,10 @@ class MaintenanceContractSlaMixin(models.AbstractModel):
         res = super().write(vals)
         if "sla_policy_id" in vals:
             changed = self.filtered(lambda c: c.sla_policy_id != old_policies[c])
-            tickets = changed.ticket_ids.filtered(lambda t: not t.closed)
+            # Every open ticket of the contract follows its new terms, also those the user
+            # may not read (a contract manager with personal tickets only): the penalties
+            # already use the new terms. sudo() keeps the user as the author of the notes.
+            tickets = changed.sudo().ticket_ids.filtered(lambda t: not t.closed)
             tickets._sla_recompute()
             for ticket in tickets:
                 ticket.message_post(
@@ -93,24 +97,30 @@ class MaintenanceContractSlaMixin(models.AbstractModel):
         action["context"] = {"default_contract_id": self.id}
         return action
 
-    def _get_breached_ticket_domain(self):
-        """Tickets of the contract with a target breached in the current period."""
+    def _get_breached_ticket_domain(self, date_from=None, date_to=None):
+        """Tickets of the contract with a target breached whose deadline falls in the period
+        from ``date_from`` to ``date_to`` (dates, inclusive; by default the current billing
+        period): the one definition of the breached tickets, counted on the contract and
+        charged in its penalties."""
         self.ensure_one()
-        start, end = self._sla_period_bounds(self.period_start, self.period_end)
-        return [
-            ("contract_id", "=", self.id),
-            "|",
-            "&",
-            ("sla_response_status", "=", "breached"),
-            "&",
-            ("sla_response_deadline", ">=", start),
-            ("sla_response_deadline", "<", end),
-            "&",
-            ("sla_resolution_status", "=", "breached"),
-            "&",
-            ("sla_resolution_deadline", ">=", start),
-            ("sla_resolution_deadline", "<", end),
-        ]
+        start, end = self._sla_period_bounds(
+            date_from or self.period_start, date_to or self.period_end
+        )
+        return expression.AND(
+            [
+                [("contract_id", "=", self.id)],
+                expression.OR(
+                    [
+                        [
+                            (f"sla_{target}_status", "=", "breached"),
+                            (f"sla_{target}_deadline", ">=", start),
+                            (f"sla_{target}_deadline", "<", end),
+                        ]
+                        for target, _label in SLA_TARGETS
+                    ]
+                ),
+            ]
+        )
 
     def _sla_period_bounds(self, date_from, date_to):
         """UTC datetimes of the start of ``date_from`` and of the day after ``date_to``, in
@@ -149,39 +159,22 @@ class MaintenanceContractSlaMixin(models.AbstractModel):
         tickets = (
             self.env["helpdesk.ticket"]
             .sudo()
-            .search(
-                [
-                    ("contract_id", "=", self.id),
-                    "|",
-                    "&",
-                    ("sla_response_deadline", ">=", start),
-                    ("sla_response_deadline", "<", end),
-                    "&",
-                    ("sla_resolution_deadline", ">=", start),
-                    ("sla_resolution_deadline", "<", end),
-                ],
-                order="id",
-            )
+            .search(self._get_breached_ticket_domain(date_from, date_to), order="id")
         )
         now = fields.Datetime.now()
-        working_times = {}
-        for ticket in tickets.filtered("sla_policy_id"):
-            calendar = ticket.sla_policy_id.calendar_id
-            if calendar not in working_times:
-                working_times[calendar] = WorkingTime(
-                    calendar, min(tickets.mapped("sla_start_date"))
-                )
-            stops = ticket._sla_stops()
+        for ticket in tickets:
             for target, _label in SLA_TARGETS:
                 deadline = ticket[f"sla_{target}_deadline"]
+                # the ticket is breached in the period, maybe on its other target only
                 if not deadline or not start <= deadline < end:
                     continue
                 if ticket._sla_status(target, now) != "breached":
                     continue
                 reached = ticket[f"sla_{target}_reached"]
-                stop = min(reached or ticket.sla_paused_since or now, now)
-                used = working_times[calendar].hours(ticket.sla_start_date, stop, stops)
-                delay = max(used - ticket[f"sla_{target}_target"], 0.0)
+                # the hours used, computed by the ticket for all the tickets at once
+                delay = delay_hours(
+                    ticket[f"sla_{target}_hours_used"], ticket[f"sla_{target}_target"]
+                )
                 amount = self.currency_id.round(delay * policy.penalty_per_hour)
                 result["breaches"].append(
                     {

@@ -21,6 +21,7 @@ from . import (
     test_reminders,
     test_report,
     test_security,
+    test_sla_batch,
     test_sla_clock,
     test_sla_dates,
     test_sla_penalty,

@@ -18,6 +18,8 @@ from pytz import timezone, utc
 
 WINDOW = timedelta(days=60)
 MAX_WINDOW = timedelta(days=3660)
+# Tolerance when comparing working hours (datetimes are stored to the second).
+EPSILON_HOURS = 1 / 3600
 
 
 def _aware(dt):
@@ -31,6 +33,28 @@ def _naive(dt):
 def _round(dt):
     """Round to the second: calendars end days at 23:59:59.999999."""
     return (dt + timedelta(microseconds=500000)).replace(microsecond=0)
+
+
+def clock_end(reached, paused_since, now):
+    """The moment up to which the clock of a target has run at ``now``: when the target was
+    reached, else when the running stop began, else ``now`` (never later than ``now``)."""
+    return min(reached or paused_since or now, now)
+
+
+def target_result(used, allowed, reached):
+    """The result of a target after ``used`` working hours of the ``allowed`` ones:
+    ``None`` while its clock runs (``used`` is ``None``), ``breached`` beyond the allowed
+    hours (one second of tolerance), else ``met`` if ``reached``, else ``paused``."""
+    if used is None:
+        return None
+    if used > allowed + EPSILON_HOURS:
+        return "breached"
+    return "met" if reached else "paused"
+
+
+def delay_hours(used, allowed):
+    """The working hours of delay beyond the ``allowed`` ones (0 when on time)."""
+    return max(used - allowed, 0.0)
 
 
 def subtract_stops(intervals, stops):
@@ -61,6 +85,8 @@ class WorkingTime:
         self.end = start
         self.starts = []
         self.intervals = []
+        # deadlines without stops, shared by the tickets of a batch created together
+        self._plans = {}
         self._extend(max(end or start, start) + WINDOW)
 
     def _extend(self, end):
@@ -94,6 +120,14 @@ class WorkingTime:
     def plan(self, start, hours, stops=()):
         """The moment when ``hours`` of working time have elapsed from ``start``, the stop
         periods not counting. ``None`` if it is more than ten years away."""
+        if not stops:
+            key = (start, hours)
+            if key not in self._plans:
+                self._plans[key] = self._plan(start, hours, ())
+            return self._plans[key]
+        return self._plan(start, hours, stops)
+
+    def _plan(self, start, hours, stops):
         remaining = timedelta(hours=hours)
         if remaining <= timedelta(0):
             return start
