@@ -2,8 +2,9 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import get_lang
 
-from ..tools.dates import NOTICE_UNITS, TERM_UNITS
+from ..tools.dates import BILLING_ALIGNMENTS, NOTICE_UNITS, TERM_UNITS
 from .maintenance_contract import BILLING_FREQUENCIES
+from .maintenance_contract_billing_mixin import INVOICE_AUTO_POST, INVOICE_GROUPING
 
 
 class MaintenanceContractTemplate(models.Model):
@@ -37,6 +38,13 @@ class MaintenanceContractTemplate(models.Model):
     billing_frequency = fields.Selection(BILLING_FREQUENCIES, default="monthly", required=True)
     billing_in_advance = fields.Boolean(string="Invoice in advance", default=True)
     payment_term_id = fields.Many2one("account.payment.term", check_company=True)
+    # Billing terms (shared with the contract)
+    billing_alignment = fields.Selection(BILLING_ALIGNMENTS, default="anchored", required=True)
+    invoice_date_offset = fields.Integer(string="Invoice Days Earlier")
+    invoice_auto_post = fields.Selection(
+        INVOICE_AUTO_POST, string="Invoices Created As", default="company", required=True
+    )
+    invoice_grouping = fields.Selection(INVOICE_GROUPING, default="contract", required=True)
     extra_hourly_rate = fields.Float(string="Hourly rate for extra services")
     sla_policy_id = fields.Many2one("maintenance.sla.policy", check_company=True)
     line_ids = fields.One2many(
@@ -96,6 +104,10 @@ class MaintenanceContractTemplate(models.Model):
             "billing_frequency": template.billing_frequency,
             "billing_in_advance": template.billing_in_advance,
             "payment_term_id": template.payment_term_id.id,
+            "billing_alignment": template.billing_alignment,
+            "invoice_date_offset": template.invoice_date_offset,
+            "invoice_auto_post": template.invoice_auto_post,
+            "invoice_grouping": template.invoice_grouping,
             "extra_hourly_rate": template.extra_hourly_rate,
             "sla_policy_id": template.sla_policy_id.id,
             "line_ids": [line._prepare_contract_line_command() for line in template.line_ids],

@@ -1,6 +1,10 @@
 from . import (
     test_amendment,
     test_automation,
+    test_billing,
+    test_billing_concurrency,
+    test_billing_dates,
+    test_billing_tour,
     test_clause_rendering,
     test_contract,
     test_dates,
