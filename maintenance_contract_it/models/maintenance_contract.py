@@ -855,7 +855,9 @@ class MaintenanceContract(models.Model):
         (journal, invoice address, fiscal position, analytic account)."""
         self.ensure_one()
         journal = self._billing_get_journal()
-        invoice_partner = self.partner_id.browse(self.partner_id.address_get(["invoice"])["invoice"])
+        invoice_partner = self.partner_id.browse(
+            self.partner_id.address_get(["invoice"])["invoice"]
+        )
         fiscal_position = (
             self.env["account.fiscal.position"]
             .with_company(self.company_id)

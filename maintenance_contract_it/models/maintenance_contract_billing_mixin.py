@@ -80,9 +80,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
 
     def _compute_next_invoice(self):
         for contract in self:
-            contract.next_invoice_date, contract.next_invoice_amount = (
-                contract._get_next_invoice()
-            )
+            contract.next_invoice_date, contract.next_invoice_amount = contract._get_next_invoice()
 
     def _get_next_invoice(self):
         """Date and fee amount of the next period to invoice (False, 0 when none)."""
@@ -259,7 +257,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
                     group._compute_fee_amount()
                     group._compute_extra_amounts()
                     prepared.append((group, self._billing_prepare_move_values(group, cache)))
-            except (UserError, AccessError, psycopg2.Error) as error:
+            except Exception as error:  # pylint: disable=broad-except
                 if raise_errors:
                     raise
                 group.contract_id._billing_report_failure(error)
@@ -268,7 +266,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 moves = Move.create([values for __, values in prepared])
-        except (UserError, psycopg2.Error):
+        except Exception:  # pylint: disable=broad-except
             if raise_errors:
                 raise
             # find the culprit: one invoice at a time
@@ -278,16 +276,23 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
                     with self.env.cr.savepoint():
                         moves |= Move.create(values)
                         kept.append((group, values))
-                except (UserError, psycopg2.Error) as error:
+                except Exception as error:  # pylint: disable=broad-except
                     group.contract_id._billing_report_failure(error)
             prepared = kept
-        to_post = Move
+        to_post = []
         for move, (group, __) in zip(moves, prepared, strict=True):
             group._on_invoice_created(move)
             if group.contract_id[:1]._billing_get_auto_post():
-                to_post |= move
-        if to_post:
-            to_post._post(soft=False)
+                to_post.append((group, move))
+        if to_post and raise_errors:
+            Move.union(*(move for __, move in to_post))._post(soft=False)
+        for group, move in to_post if not raise_errors else []:
+            try:
+                with self.env.cr.savepoint():
+                    move._post(soft=False)
+            except Exception as error:  # pylint: disable=broad-except
+                # the invoice stays a draft for the accountant
+                group.contract_id._billing_report_failure(error)
         return moves
 
     def _billing_prepare_move_values(self, periods, cache):
@@ -485,7 +490,9 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
                 bounds = contract._billing_next_bounds()
                 if bounds:
                     invoice_date = billing_invoice_date(
-                        bounds[0], bounds[1], contract.billing_in_advance,
+                        bounds[0],
+                        bounds[1],
+                        contract.billing_in_advance,
                         contract.invoice_date_offset,
                     )
                     contract._generate_periods(invoice_date)
@@ -519,7 +526,9 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             if batch:
                 moves |= batch._billing_invoice_batch(date)
             done += batch_size
-            self.env["ir.cron"]._notify_progress(done=min(done, total), remaining=max(total - done, 0))
+            self.env["ir.cron"]._notify_progress(
+                done=min(done, total), remaining=max(total - done, 0)
+            )
             if not _in_test():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return moves

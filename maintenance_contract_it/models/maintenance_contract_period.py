@@ -160,14 +160,12 @@ class MaintenanceContractPeriod(models.Model):
         """Label of an invoice line of the period, dates in the customer's language."""
         self.ensure_one()
         lang = self.partner_id.lang or self.env.lang
-        return "%s – %s" % (
-            description,
-            self.with_context(lang=lang).env._(
-                "%(start)s to %(end)s",
-                start=format_date(self.env, self.date_start, lang_code=lang),
-                end=format_date(self.env, self.date_end, lang_code=lang),
-            ),
+        dates = self.with_context(lang=lang).env._(
+            "%(start)s to %(end)s",
+            start=format_date(self.env, self.date_start, lang_code=lang),
+            end=format_date(self.env, self.date_end, lang_code=lang),
         )
+        return f"{description} – {dates}"
 
     def _prepare_invoice_line_values(self):
         """Values of the invoice lines of the period (``account.move.line``), each with

@@ -78,7 +78,9 @@ class TestBilling(BillingCommon):
         # 300.00 x 22/31 = 212.90
         self.assertEqual(period.amount_fee, 212.90)
         self.assertEqual(move.amount_untaxed, 212.90)
-        self.assertEqual(move.invoice_line_ids.name, "Monthly maintenance – 03/10/2027 to 03/31/2027")
+        self.assertEqual(
+            move.invoice_line_ids.name, "Monthly maintenance – 03/10/2027 to 03/31/2027"
+        )
         # the next period is the full month of April, on 1 April
         self.assertEqual(contract.next_invoice_date, date(2027, 4, 1))
         self.assertEqual(contract.next_invoice_amount, 300.0)
@@ -358,7 +360,9 @@ class TestBilling(BillingCommon):
         bad = self._billing_contract("2027-01-01")
         bad.line_ids.product_id = product
         good = self._billing_contract("2027-01-01")
-        with mute_logger("odoo.addons.maintenance_contract_it.models.maintenance_contract_billing_mixin"):
+        with mute_logger(
+            "odoo.addons.maintenance_contract_it.models.maintenance_contract_billing_mixin"
+        ):
             moves = self._invoice(bad | good, date(2027, 1, 1))
             self._invoice(bad | good, date(2027, 1, 1))
         self.assertEqual(moves.contract_id, good)
@@ -377,9 +381,7 @@ class TestBilling(BillingCommon):
         draft.action_cancel()
         with self.assertRaisesRegex(UserError, "only an active, expired or terminated"):
             draft.action_invoice_now()
-        currency = self.env["res.currency"].create(
-            {"name": "XBT", "symbol": "B", "rounding": 0.01}
-        )
+        currency = self.env["res.currency"].create({"name": "XBT", "symbol": "B", "rounding": 0.01})
         foreign = self._billing_contract("2027-01-01", currency_id=currency.id)
         with self.assertRaisesRegex(UserError, "no exchange rate"):
             foreign._invoice_periods(foreign._get_periods_due(date(2027, 1, 1)))

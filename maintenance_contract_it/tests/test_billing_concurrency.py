@@ -103,9 +103,7 @@ class TestBillingConcurrency(TransactionCase):
                 self.assertEqual(contract.period_ids.state, "invoiced")
             moves = env["account.move"].search([("contract_id", "in", self.ids)])
             self.assertEqual(len(moves), 4, "one invoice per contract, none twice")
-            self.assertEqual(
-                sorted(moves.mapped("amount_untaxed")), [100.0, 200.0, 300.0, 400.0]
-            )
+            self.assertEqual(sorted(moves.mapped("amount_untaxed")), [100.0, 200.0, 300.0, 400.0])
             # no contract was reported as failing
             self.assertFalse(
                 contracts.activity_ids.filtered(lambda a: a.summary == "Invoicing failed")
@@ -118,9 +116,7 @@ class TestBillingConcurrency(TransactionCase):
             contracts_a = env_a["maintenance.contract"].browse(self.ids)
             contracts_b = env_b["maintenance.contract"].browse(self.ids)
             self.assertEqual(contracts_a[1:3]._billing_claim().ids, self.ids[1:3])
-            self.assertEqual(
-                contracts_b._billing_claim().ids, [self.ids[0], self.ids[3]]
-            )
+            self.assertEqual(contracts_b._billing_claim().ids, [self.ids[0], self.ids[3]])
             # the claim leaves the transaction usable
             self.assertEqual(len(contracts_b.exists()), 4)
         finally:
