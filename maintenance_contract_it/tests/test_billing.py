@@ -451,5 +451,23 @@ class TestBilling(BillingCommon):
             return self.cr.sql_log_count - start
 
         small, large = run(5, "a"), run(20, "b")
-        per_invoice = (large - small) / 15
-        self.assertLessEqual(per_invoice, 20, f"{small} queries for 5, {large} for 20")
+        message = f"{small} queries for 5 contracts, {large} for 20"
+        # at most 20 queries per invoice, and no more per invoice with more contracts
+        self.assertLessEqual(large / 20, 20, message)
+        self.assertLessEqual((large - small) / 15, 20, message)
+        self.assertLessEqual(large / 20, small / 5, message)
+
+    def test_template_billing_terms(self):
+        self.template.write(
+            {
+                "billing_alignment": "calendar",
+                "invoice_date_offset": 3,
+                "invoice_auto_post": "posted",
+                "invoice_grouping": "customer",
+            }
+        )
+        contract = self._create_contract()
+        self.assertEqual(contract.billing_alignment, "calendar")
+        self.assertEqual(contract.invoice_date_offset, 3)
+        self.assertEqual(contract.invoice_auto_post, "posted")
+        self.assertEqual(contract.invoice_grouping, "customer")
