@@ -1,6 +1,7 @@
 # The capability mixins of maintenance.contract load before the contract that inherits them.
 from . import (
     maintenance_clause_mixin,
+    maintenance_contract_billing_mixin,
     maintenance_contract_document_mixin,
     maintenance_contract_intervention_mixin,
     maintenance_contract_preventive_mixin,
@@ -12,6 +13,7 @@ from . import (
 # isort: split
 from . import (
     account_move,
+    account_move_line,
     helpdesk_ticket,
     mail_compose_message,
     maintenance_clause,
@@ -22,6 +24,7 @@ from . import (
     maintenance_contract_clause,
     maintenance_contract_equipment,
     maintenance_contract_line,
+    maintenance_contract_period,
     maintenance_contract_reminder,
     maintenance_contract_revision,
     maintenance_contract_revision_line,

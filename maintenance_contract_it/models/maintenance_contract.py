@@ -84,6 +84,7 @@ class MaintenanceContract(models.Model):
         "maintenance.contract.sla.mixin",
         "maintenance.contract.intervention.mixin",
         "maintenance.contract.preventive.mixin",
+        "maintenance.contract.billing.mixin",
         "portal.mixin",
         "mail.thread",
         "mail.activity.mixin",
@@ -609,6 +610,7 @@ class MaintenanceContract(models.Model):
                     end=format_date(self.env, contract.date_end),
                 )
             )
+        self._billing_on_activate()
         return True
 
     def action_cancel(self):
@@ -842,6 +844,7 @@ class MaintenanceContract(models.Model):
     def _expire(self):
         self.ensure_one()
         self._write_lifecycle({"state": "expired"})
+        self._billing_on_contract_end()
         self.message_post(
             body=self.env._(
                 "Contract expired on %(end)s without renewal.",
@@ -917,6 +920,7 @@ class MaintenanceContract(models.Model):
         self.ensure_one()
         self._check_can_give_notice()
         self._write_lifecycle(values)
+        self._billing_on_contract_end()
         if self.notice_given_by == "customer":
             body = self.env._(
                 "Notice of termination received from the customer on %(date)s: the contract "
@@ -942,33 +946,46 @@ class MaintenanceContract(models.Model):
             self._terminate()
 
     def _prepare_penalty_invoice_values(self, amount):
+        """Values of the penalty invoice, with the conventions of the contract's invoices
+        (journal, invoice address, fiscal position, analytic account)."""
         self.ensure_one()
+        journal = self._billing_get_journal()
+        invoice_partner = self.partner_id.browse(
+            self.partner_id.address_get(["invoice"])["invoice"]
+        )
+        fiscal_position = (
+            self.env["account.fiscal.position"]
+            .with_company(self.company_id)
+            ._get_fiscal_position(invoice_partner)
+        )
+        line = self._billing_finalize_line_values(
+            {
+                "name": self.env._(
+                    "Early termination penalty, contract %(contract)s ending on "
+                    "%(end)s instead of %(term_end)s",
+                    contract=self.name,
+                    end=format_date(self.env, self.termination_date),
+                    term_end=format_date(self.env, self.date_end),
+                ),
+                "quantity": 1.0,
+                "price_unit": amount,
+                "tax_ids": [],
+            },
+            fiscal_position,
+            journal,
+            {},
+        )
         values = {
             "move_type": "out_invoice",
-            "partner_id": self.partner_id.id,
+            "partner_id": invoice_partner.id,
             "company_id": self.company_id.id,
             "currency_id": self.currency_id.id,
+            "journal_id": journal.id,
+            "fiscal_position_id": fiscal_position.id,
             "contract_id": self.id,
             "invoice_origin": self.name,
-            "invoice_line_ids": [
-                Command.create(
-                    {
-                        "name": self.env._(
-                            "Early termination penalty, contract %(contract)s ending on "
-                            "%(end)s instead of %(term_end)s",
-                            contract=self.name,
-                            end=format_date(self.env, self.termination_date),
-                            term_end=format_date(self.env, self.date_end),
-                        ),
-                        "quantity": 1.0,
-                        "price_unit": amount,
-                        "tax_ids": [Command.set([])],
-                    }
-                )
-            ],
+            "invoice_line_ids": [Command.create(line)],
         }
-        if self.journal_id:
-            values["journal_id"] = self.journal_id.id
         if self.payment_term_id:
             values["invoice_payment_term_id"] = self.payment_term_id.id
         return values

@@ -1,13 +1,18 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.dates import NOTICE_UNITS, TERM_UNITS, notice_fits_term
+from ..tools.dates import BILLING_ALIGNMENTS, NOTICE_UNITS, TERM_UNITS, notice_fits_term
 
 BILLING_FREQUENCIES = [
     ("monthly", "Monthly"),
     ("quarterly", "Quarterly"),
     ("semiannual", "Half-yearly"),
     ("yearly", "Yearly"),
+]
+INVOICE_AUTO_POST = [("company", "Company default"), ("draft", "Draft"), ("posted", "Posted")]
+INVOICE_GROUPING = [
+    ("contract", "One invoice per contract"),
+    ("customer", "One invoice per customer"),
 ]
 PERIODS_PER_YEAR = {"monthly": 12, "quarterly": 4, "semiannual": 2, "yearly": 1}
 
@@ -60,6 +65,32 @@ class MaintenanceContractTerms(models.AbstractModel):
     # Service level
     sla_policy_id = fields.Many2one(
         "maintenance.sla.policy", string="SLA Policy", check_company=True
+    )
+
+    # Billing
+    billing_alignment = fields.Selection(
+        BILLING_ALIGNMENTS,
+        default="anchored",
+        required=True,
+        help="Periods counted from the contract's start date, or calendar months, quarters, "
+        "half-years or years (the first period then prorated by days).",
+    )
+    invoice_date_offset = fields.Integer(
+        string="Invoice Days Earlier",
+        help="Invoice each period this many days before its normal invoice date.",
+    )
+    invoice_auto_post = fields.Selection(
+        INVOICE_AUTO_POST,
+        string="Invoices Created As",
+        default="company",
+        required=True,
+    )
+    invoice_grouping = fields.Selection(
+        INVOICE_GROUPING,
+        default="contract",
+        required=True,
+        help="One invoice per contract and period, or one invoice per customer for all the "
+        "periods of its contracts due on the same day.",
     )
 
     @api.constrains(
@@ -133,6 +164,10 @@ class MaintenanceContractTerms(models.AbstractModel):
             "payment_term_id",
             "extra_hourly_rate",
             "sla_policy_id",
+            "billing_alignment",
+            "invoice_date_offset",
+            "invoice_auto_post",
+            "invoice_grouping",
         ]
 
     def _prepare_terms_values(self):

@@ -33,3 +33,13 @@ class ResCompany(models.Model):
         string="Send Termination Acknowledgements",
         help="Email the customer an acknowledgement when notice of termination is recorded.",
     )
+    maintenance_invoice_auto_post = fields.Boolean(
+        string="Post Contract Invoices",
+        help="Post the invoices of the contracts right away instead of leaving them as drafts "
+        "(each contract can choose otherwise).",
+    )
+    maintenance_analytic_account = fields.Boolean(
+        string="Analytic Account per Contract",
+        help="Create an analytic account for each contract when it is activated and put it on "
+        "every line it invoices.",
+    )

@@ -22,3 +22,9 @@ class ResConfigSettings(models.TransientModel):
     maintenance_auto_send_termination_ack = fields.Boolean(
         related="company_id.maintenance_auto_send_termination_ack", readonly=False
     )
+    maintenance_invoice_auto_post = fields.Boolean(
+        related="company_id.maintenance_invoice_auto_post", readonly=False
+    )
+    maintenance_analytic_account = fields.Boolean(
+        related="company_id.maintenance_analytic_account", readonly=False
+    )

@@ -38,6 +38,10 @@ class TestContractTerms(MaintenanceContractCommon):
             "payment_term_id": cls.payment_term.id,
             "extra_hourly_rate": 92.5,
             "sla_policy_id": cls.sla_premium.id,
+            "billing_alignment": "calendar",
+            "invoice_date_offset": 5,
+            "invoice_auto_post": "posted",
+            "invoice_grouping": "customer",
         }
         cls.template.write(cls.terms)
 

@@ -93,3 +93,64 @@ def notice_fits_term(start, quantity, unit, notice, notice_unit):
     period as long as the term or longer leaves no day to give notice in time)."""
     end = term_end(start, quantity, unit)
     return notice_deadline(end, notice, notice_unit) >= start
+
+
+# Billing periods
+
+BILLING_ALIGNMENTS = [("anchored", "Contract start date"), ("calendar", "Calendar periods")]
+
+
+def calendar_period_bounds(day, months):
+    """First and last day of the calendar period of ``months`` months (1, 3, 6 or 12: month,
+    quarter, half-year, year) that contains ``day``: 10 Mar 2027 is in 1 Jan - 31 Mar 2027 for
+    quarters, in 1 Jan - 30 Jun 2027 for half-years."""
+    first_month = (day.month - 1) // months * months + 1
+    start = day.replace(month=first_month, day=1)
+    return start, add_duration(start, months, "month") - ONE_DAY
+
+
+def billing_period_bounds(anchor, day, months, alignment="anchored"):
+    """Full period (first and last day) of ``months`` months containing ``day``, counted from
+    ``anchor`` (``anchored``) or from the calendar (``calendar``)."""
+    if alignment == "calendar":
+        return calendar_period_bounds(day, months)
+    return period_bounds(anchor, day, months)
+
+
+def billing_periods(start, until, months, alignment="anchored", end=None, since=None):
+    """The billing periods of a contract that starts on ``start`` and ends on ``end`` (inclusive,
+    None when open-ended), from its start (or from ``since``, the day after the last period
+    already made) up to the one that contains ``until``: a list of
+    ``(first day, last day, prorata)`` where the first and last day are clipped to the contract
+    (the first calendar period starts on the contract's start, the last one stops at its end)
+    and ``prorata`` is the share of the full period they cover, counted in days.
+
+    Calendar-aligned, monthly, start 10 March 2027: 10-31 March with prorata 22/31, then
+    1-30 April with prorata 1.0...
+    """
+    periods = []
+    last = until if end is None else min(until, end)
+    day = max(start, since) if since else start
+    while day <= last:
+        full_start, full_end = billing_period_bounds(start, day, months, alignment)
+        first, stop = max(full_start, day), full_end if end is None else min(full_end, end)
+        periods.append((first, stop, prorata(first, stop, full_start, full_end)))
+        day = full_end + ONE_DAY
+    return periods
+
+
+def prorata(start, end, full_start, full_end):
+    """Share of the full period ``full_start``-``full_end`` covered by ``start``-``end``, in
+    days (all bounds inclusive): 1.0 for the full period."""
+    if start <= full_start and end >= full_end:
+        return 1.0
+    if end < start:
+        return 0.0
+    return ((end - start).days + 1) / ((full_end - full_start).days + 1)
+
+
+def billing_invoice_date(start, end, in_advance=True, offset=0):
+    """Day on which a period ``start``-``end`` is invoiced: its first day (in advance) or the
+    day after its last day (in arrears), ``offset`` days earlier."""
+    day = start if in_advance else end + ONE_DAY
+    return day - relativedelta(days=offset or 0)

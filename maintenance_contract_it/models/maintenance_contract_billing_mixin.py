@@ -1,0 +1,667 @@
+import logging
+from collections import defaultdict
+
+import psycopg2
+from psycopg2 import errorcodes
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
+
+from ..tools.dates import (
+    ONE_DAY,
+    billing_invoice_date,
+    billing_period_bounds,
+    billing_periods,
+)
+from ..tools.jobs import BATCH_SIZE, _in_test, lock_for_job
+
+_logger = logging.getLogger(__name__)
+
+BILLED_STATES = ("active", "expired", "terminated")
+MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "yearly": 12}
+
+
+class MaintenanceContractBillingMixin(models.AbstractModel):
+    """Invoicing of a contract through Odoo Accounting: its billing periods, the invoices of
+    the periods due (scheduled job and "Invoice now"), the credit note of the days not used
+    when it ends early, and its analytic account."""
+
+    _name = "maintenance.contract.billing.mixin"
+    _description = "Maintenance Contract Billing"
+
+    # defined by the contract, declared here for the fields below
+    company_id = fields.Many2one("res.company")
+    currency_id = fields.Many2one("res.currency")
+
+    analytic_account_id = fields.Many2one(
+        "account.analytic.account",
+        copy=False,
+        check_company=True,
+        help="Set on every invoice line of the contract, for the analytic reports.",
+    )
+    period_ids = fields.One2many(
+        "maintenance.contract.period", "contract_id", string="Billing Periods", readonly=True
+    )
+    next_invoice_date = fields.Date(compute="_compute_next_invoice")
+    next_invoice_amount = fields.Monetary(
+        compute="_compute_next_invoice", currency_field="currency_id"
+    )
+
+    def _compute_next_invoice(self):
+        for contract in self:
+            contract.next_invoice_date, contract.next_invoice_amount = contract._get_next_invoice()
+
+    def _get_next_invoice(self):
+        """Date and fee amount of the next period to invoice (False, 0 when none)."""
+        self.ensure_one()
+        pending = self.period_ids.filtered(lambda p: p.state == "to_invoice")
+        if not pending:
+            if self.state not in ("draft", "active") or not self.date_start:
+                return False, 0.0
+            bounds = self._billing_next_bounds()
+            if not bounds:
+                return False, 0.0
+            start, stop, share = bounds
+            invoice_date = billing_invoice_date(
+                start, stop, self.billing_in_advance, self.invoice_date_offset
+            )
+            return invoice_date, self.currency_id.round(self.amount_period * share)
+        first = pending.sorted("invoice_date")[0]
+        amount = first.amount_fee or self.currency_id.round(self.amount_period * first.prorata)
+        return first.invoice_date, amount
+
+    # Periods
+
+    def _billing_months(self):
+        self.ensure_one()
+        return MONTHS.get(self.billing_frequency, 1)
+
+    def _billing_end_date(self):
+        """Last day billed: the effective end after notice, the end of a term that does not
+        renew by itself, None for an open contract."""
+        self.ensure_one()
+        if self.termination_date:
+            return self.termination_date
+        if self.date_end and (self.state == "expired" or not self.tacit_renewal):
+            return self.date_end
+        return None
+
+    def _billing_next_bounds(self, existing=None):
+        """(first day, last day, prorata) of the period after the last one generated."""
+        self.ensure_one()
+        periods = self.period_ids if existing is None else existing
+        since = max(periods.mapped("date_end")) + ONE_DAY if periods else self.date_start
+        end = self._billing_end_date()
+        if end and since > end:
+            return None
+        bounds = billing_periods(
+            self.date_start, since, self._billing_months(), self.billing_alignment, end, since
+        )
+        return bounds[-1] if bounds else None
+
+    def _billing_period_values(self, date, last_end=None):
+        """Values of the periods of the contract due on ``date`` (invoice date reached) after
+        ``last_end`` (the last day of the last period generated)."""
+        self.ensure_one()
+        since = last_end + ONE_DAY if last_end else self.date_start
+        end = self._billing_end_date()
+        # a period is due at most ``offset`` days before its first day
+        until = date + ONE_DAY * max(self.invoice_date_offset, 0)
+        values = []
+        for start, stop, share in billing_periods(
+            self.date_start, until, self._billing_months(), self.billing_alignment, end, since
+        ):
+            invoice_date = billing_invoice_date(
+                start, stop, self.billing_in_advance, self.invoice_date_offset
+            )
+            if invoice_date > date:
+                break
+            values.append(
+                {
+                    "contract_id": self.id,
+                    "date_start": start,
+                    "date_end": stop,
+                    "invoice_date": invoice_date,
+                    "prorata": share,
+                }
+            )
+        return values
+
+    def _generate_periods(self, date):
+        """Create the missing billing periods of the contracts due on ``date`` (one per
+        period, catching up the missed ones); idempotent. Return the periods created."""
+        Period = self.env["maintenance.contract.period"]
+        contracts = self.filtered(lambda c: c.state in BILLED_STATES and c.date_start)
+        if not contracts:
+            return Period
+        last_ends = dict(
+            Period._read_group(
+                [("contract_id", "in", contracts.ids)], ["contract_id"], ["date_end:max"]
+            )
+        )
+        vals_list = []
+        for contract in contracts:
+            vals_list += contract._billing_period_values(date, last_ends.get(contract))
+        periods = Period.create(vals_list)
+        periods._compute_fee_amount()
+        return periods
+
+    def _get_periods_due(self, date):
+        """Periods of the contracts to invoice on ``date``, generating the missing ones."""
+        self._generate_periods(date)
+        return self.env["maintenance.contract.period"].search(
+            [
+                ("contract_id", "in", self.ids),
+                ("state", "=", "to_invoice"),
+                ("invoice_date", "<=", date),
+            ],
+            order="contract_id, date_start",
+        )
+
+    # Invoices
+
+    def _billing_check_invoice_access(self):
+        if not self.env["account.move"].has_access("create"):
+            raise AccessError(
+                self.env._(
+                    "You are not allowed to create invoices: ask a user with the "
+                    "Invoicing rights to invoice the contract."
+                )
+            )
+
+    def _billing_check_can_invoice(self):
+        for contract in self:
+            if contract.state not in BILLED_STATES:
+                labels = dict(contract._fields["state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "The contract %(contract)s is %(state)s: only an active, expired or "
+                        "terminated contract is invoiced.",
+                        contract=contract.name,
+                        state=labels[contract.state],
+                    )
+                )
+
+    def _billing_get_auto_post(self):
+        self.ensure_one()
+        if self.invoice_auto_post == "company":
+            return self.company_id.maintenance_invoice_auto_post
+        return self.invoice_auto_post == "posted"
+
+    def _billing_group_key(self, period):
+        """Periods with the same key go on the same invoice."""
+        contract = period.contract_id
+        if contract.invoice_grouping == "customer":
+            return (
+                "customer",
+                contract.partner_id.id,
+                contract.company_id.id,
+                contract.currency_id.id,
+                contract.journal_id.id,
+                contract.payment_term_id.id,
+                contract._billing_get_auto_post(),
+                period.invoice_date,
+            )
+        return ("contract", period.id)
+
+    def _invoice_periods(self, periods, raise_errors=True):
+        """Invoice ``periods`` (to invoice): one invoice per contract and period, or per
+        customer and day for the contracts grouped per customer, created with ONE batched
+        ``account.move.create``. With ``raise_errors`` False (scheduled job), a group whose
+        invoice cannot be made is reported on its contracts and skipped. Return the
+        invoices."""
+        Move = self.env["account.move"]
+        periods = periods.filtered(lambda p: p.state == "to_invoice")
+        if not periods:
+            return Move
+        periods.contract_id._billing_check_can_invoice()
+        groups = defaultdict(lambda: periods.browse())
+        for period in periods:
+            groups[self._billing_group_key(period)] |= period
+        cache = {}
+        prepared = []
+        for group in groups.values():
+            try:
+                with self.env.cr.savepoint():
+                    group._compute_fee_amount()
+                    group._compute_extra_amounts()
+                    prepared.append((group, self._billing_prepare_move_values(group, cache)))
+            except Exception as error:  # pylint: disable=broad-except
+                if raise_errors:
+                    raise
+                group.contract_id._billing_report_failure(error)
+        if not prepared:
+            return Move
+        try:
+            with self.env.cr.savepoint():
+                moves = Move.create([values for __, values in prepared])
+        except Exception:  # pylint: disable=broad-except
+            if raise_errors:
+                raise
+            # find the culprit: one invoice at a time
+            moves, kept = Move, []
+            for group, values in prepared:
+                try:
+                    with self.env.cr.savepoint():
+                        moves |= Move.create(values)
+                        kept.append((group, values))
+                except Exception as error:  # pylint: disable=broad-except
+                    group.contract_id._billing_report_failure(error)
+            prepared = kept
+        to_post = []
+        for move, (group, __) in zip(moves, prepared, strict=True):
+            group._on_invoice_created(move)
+            if group.contract_id[:1]._billing_get_auto_post():
+                to_post.append((group, move))
+        if to_post and raise_errors:
+            Move.union(*(move for __, move in to_post))._post(soft=False)
+        for group, move in to_post if not raise_errors else []:
+            try:
+                with self.env.cr.savepoint():
+                    move._post(soft=False)
+            except Exception as error:  # pylint: disable=broad-except
+                # the invoice stays a draft for the accountant
+                group.contract_id._billing_report_failure(error)
+        return moves
+
+    def _billing_prepare_move_values(self, periods, cache):
+        """Values of the customer invoice of ``periods`` (same contract, or same customer
+        and day); ``cache`` keeps journals, addresses, fiscal positions and accounts between
+        the invoices of a batch."""
+        contracts = periods.contract_id
+        contract = contracts[0]
+        company = contract.company_id
+        journal = contract._billing_get_journal(cache)
+        partner = contract.partner_id
+        key = ("partner", partner.id, company.id)
+        if key not in cache:
+            invoice_partner = self.env["res.partner"].browse(
+                partner.address_get(["invoice"])["invoice"]
+            )
+            fiscal_position = (
+                self.env["account.fiscal.position"]
+                .with_company(company)
+                ._get_fiscal_position(invoice_partner)
+            )
+            cache[key] = (invoice_partner, fiscal_position)
+        invoice_partner, fiscal_position = cache[key]
+        contract._billing_check_currency(max(periods.mapped("invoice_date")), cache)
+        lines = []
+        for period in periods.sorted(lambda p: (p.contract_id.name, p.date_start)):
+            for values in period._prepare_invoice_line_values():
+                lines.append(
+                    Command.create(
+                        period.contract_id._billing_finalize_line_values(
+                            values, fiscal_position, journal, cache
+                        )
+                    )
+                )
+        values = {
+            "move_type": "out_invoice",
+            "partner_id": invoice_partner.id,
+            "company_id": company.id,
+            "currency_id": contract.currency_id.id,
+            "journal_id": journal.id,
+            "fiscal_position_id": fiscal_position.id,
+            "invoice_date": max(periods.mapped("invoice_date")),
+            "invoice_origin": ", ".join(sorted(contracts.mapped("name"))),
+            "contract_id": contract.id if len(contracts) == 1 else False,
+            "invoice_line_ids": lines,
+        }
+        if contract.payment_term_id:
+            values["invoice_payment_term_id"] = contract.payment_term_id.id
+        if contract.user_id:
+            values["invoice_user_id"] = contract.user_id.id
+        return values
+
+    def _billing_finalize_line_values(self, values, fiscal_position, journal, cache):
+        """Map the taxes and the income account of an invoice line by the fiscal position,
+        and put the contract's analytic account on it."""
+        self.ensure_one()
+        values = dict(values)
+        product = self.env["product.product"].browse(values.get("product_id"))
+        if "tax_ids" in values:
+            taxes = self.env["account.tax"].browse(values["tax_ids"])
+            values["tax_ids"] = [Command.set(fiscal_position.map_tax(taxes).ids)]
+        if product and "account_id" not in values:
+            key = ("account", product.id, fiscal_position.id, self.company_id.id)
+            if key not in cache:
+                accounts = product.product_tmpl_id.with_company(
+                    self.company_id
+                ).get_product_accounts(fiscal_pos=fiscal_position)
+                cache[key] = accounts["income"]
+            if not cache[key]:
+                raise UserError(
+                    self.env._(
+                        "The product %(product)s of the contract %(contract)s has no income "
+                        "account: set one on the product or on its category.",
+                        product=product.display_name,
+                        contract=self.name,
+                    )
+                )
+            values["account_id"] = cache[key].id
+        elif not product and "account_id" not in values:
+            if not journal.default_account_id:
+                raise UserError(
+                    self.env._(
+                        "The journal %(journal)s has no default income account for the fee "
+                        "lines of the contract %(contract)s without product.",
+                        journal=journal.display_name,
+                        contract=self.name,
+                    )
+                )
+            values["account_id"] = journal.default_account_id.id
+        if self.analytic_account_id:
+            values["analytic_distribution"] = {str(self.analytic_account_id.id): 100}
+        return values
+
+    def _billing_get_journal(self, cache=None):
+        """The contract's sales journal, or the company's first one."""
+        self.ensure_one()
+        if self.journal_id:
+            return self.journal_id
+        cache = {} if cache is None else cache
+        key = ("journal", self.company_id.id)
+        if key not in cache:
+            cache[key] = self.env["account.journal"].search(
+                [
+                    *self.env["account.journal"]._check_company_domain(self.company_id),
+                    ("type", "=", "sale"),
+                ],
+                limit=1,
+            )
+        if not cache[key]:
+            raise UserError(
+                self.env._(
+                    "No sales journal to invoice the contract %(contract)s: create one in "
+                    "the company %(company)s or choose one on the contract.",
+                    contract=self.name,
+                    company=self.company_id.name,
+                )
+            )
+        return cache[key]
+
+    def _billing_check_currency(self, date, cache=None):
+        """A contract in a foreign currency needs an exchange rate on or before ``date``."""
+        self.ensure_one()
+        currency, company = self.currency_id, self.company_id
+        if currency == company.currency_id:
+            return
+        cache = {} if cache is None else cache
+        key = ("rate", currency.id, company.id)
+        if key not in cache:
+            cache[key] = bool(
+                self.env["res.currency.rate"].search_count(
+                    [
+                        ("currency_id", "=", currency.id),
+                        ("name", "<=", date),
+                        ("company_id", "in", (False, company.root_id.id, company.id)),
+                    ],
+                    limit=1,
+                )
+            )
+        if not cache[key]:
+            raise UserError(
+                self.env._(
+                    "The currency %(currency)s of the contract %(contract)s has no exchange "
+                    "rate on %(date)s: add one before invoicing.",
+                    currency=currency.name,
+                    contract=self.name,
+                    date=format_date(self.env, date),
+                )
+            )
+
+    def _billing_report_failure(self, error):
+        """Tell the account manager why the contract could not be invoiced, once: an open
+        warning activity is updated rather than duplicated."""
+        reason = getattr(error, "args", [str(error)])[0] if error else ""
+        summary = self.env._("Invoicing failed")
+        for contract in self:
+            _logger.warning("Contract %s could not be invoiced: %s", contract.name, reason)
+            activity = contract.activity_ids.filtered(
+                lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_warning")
+                and a.summary == summary
+            )
+            if activity:
+                activity.note = reason
+            else:
+                contract.activity_schedule(
+                    "mail.mail_activity_data_warning",
+                    summary=summary,
+                    note=reason,
+                    user_id=(contract.user_id or self.env.user).id,
+                )
+
+    def _billing_action_view_moves(self, moves):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        if len(moves) == 1:
+            action.update(
+                {"views": [(self.env.ref("account.view_move_form").id, "form")]},
+                res_id=moves.id,
+            )
+        else:
+            action["domain"] = [("id", "in", moves.ids)]
+        return action
+
+    # Actions
+
+    def action_invoice_now(self):
+        """Invoice the periods due today (catching up the missed ones), or the next period
+        when none is due yet."""
+        self._billing_check_invoice_access()
+        self._billing_check_can_invoice()
+        today = fields.Date.context_today(self)
+        periods = self._get_periods_due(today)
+        if not periods:
+            for contract in self:
+                bounds = contract._billing_next_bounds()
+                if bounds:
+                    invoice_date = billing_invoice_date(
+                        bounds[0],
+                        bounds[1],
+                        contract.billing_in_advance,
+                        contract.invoice_date_offset,
+                    )
+                    contract._generate_periods(invoice_date)
+            periods = self.env["maintenance.contract.period"].search(
+                [("contract_id", "in", self.ids), ("state", "=", "to_invoice")],
+                order="contract_id, date_start",
+            )
+        if not periods:
+            raise UserError(self.env._("There is nothing to invoice on these contracts."))
+        moves = self._invoice_periods(periods)
+        return self._billing_action_view_moves(moves)
+
+    # Scheduled job
+
+    @api.model
+    def _cron_invoice(self):
+        """Scheduled job: invoice the periods due of every contract."""
+        today = fields.Date.context_today(self)
+        contracts = self.search([("state", "in", BILLED_STATES), ("date_start", "<=", today)])
+        # contracts whose last period is already invoiced up to their end are cheap to skip
+        return contracts._billing_run(today)
+
+    def _billing_run(self, date, batch_size=BATCH_SIZE):
+        """Invoice the periods due on ``date`` of the contracts, in batches: each batch
+        claims its contracts (a concurrent worker skips them), generates and invoices their
+        periods, and commits (outside tests). Return the invoices."""
+        total, done = len(self), 0
+        moves = self.env["account.move"]
+        for start in range(0, total, batch_size):
+            batch = lock_for_job(self[start : start + batch_size])
+            if batch:
+                moves |= batch._billing_invoice_batch(date)
+            done += batch_size
+            self.env["ir.cron"]._notify_progress(
+                done=min(done, total), remaining=max(total - done, 0)
+            )
+            if not _in_test():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return moves
+
+    def _billing_invoice_batch(self, date):
+        """Generate and invoice the periods due of the claimed contracts; a contract that
+        fails is reported on it and skipped."""
+        Period = self.env["maintenance.contract.period"]
+        try:
+            with self.env.cr.savepoint():
+                self._generate_periods(date)
+            contracts = self
+        except Exception:  # pylint: disable=broad-except
+            # one at a time: find the culprit (or the contract another worker just did)
+            contracts = self.browse()
+            for contract in self:
+                try:
+                    with self.env.cr.savepoint():
+                        contract._generate_periods(date)
+                    contracts |= contract
+                except psycopg2.Error as error:
+                    if error.pgcode == errorcodes.UNIQUE_VIOLATION:
+                        _logger.info("%s: periods made by another worker", contract.name)
+                    else:
+                        contract._billing_report_failure(error)
+                except Exception as error:  # pylint: disable=broad-except
+                    contract._billing_report_failure(error)
+        periods = Period.search(
+            [
+                ("contract_id", "in", contracts.ids),
+                ("state", "=", "to_invoice"),
+                ("invoice_date", "<=", date),
+            ],
+            order="contract_id, date_start",
+        )
+        return contracts._invoice_periods(periods, raise_errors=False)
+
+    # Contract lifecycle hooks
+
+    def _billing_on_activate(self):
+        """Create the contract's analytic account when the company asks for it."""
+        plan = None
+        for contract in self:
+            if contract.analytic_account_id or not contract.company_id.maintenance_analytic_account:
+                continue
+            if plan is None:
+                # the default "Projects" plan: its column is the lines' account_id
+                plan, __ = self.env["account.analytic.plan"].sudo()._get_all_plans()
+            contract.analytic_account_id = (
+                self.env["account.analytic.account"]
+                .sudo()
+                .create(
+                    {
+                        "name": f"{contract.name} - {contract.partner_id.display_name}",
+                        "code": contract.name,
+                        "plan_id": plan.id,
+                        "partner_id": contract.commercial_partner_id.id,
+                        "company_id": contract.company_id.id,
+                    }
+                )
+            )
+
+    def _billing_on_contract_end(self):
+        """The contract ends on its billing end date: periods to invoice stop there (prorated
+        by days), and the days already invoiced past it get a draft credit note."""
+        for contract in self:
+            end = contract._billing_end_date()
+            if not end:
+                continue
+            periods = contract.period_ids.filtered(
+                lambda p, end=end: p.date_end > end and p.state != "cancelled"
+            )
+            periods.filtered(
+                lambda p, end=end: p.state == "to_invoice" and p.date_start > end
+            ).unlink()
+            for period in periods.exists():
+                if period.state == "to_invoice":
+                    period.write(contract._billing_shorten_values(period, end))
+                elif period.state == "invoiced" and not period.credit_move_id:
+                    contract._billing_credit_unused(period, end)
+
+    def _billing_shorten_values(self, period, end):
+        """Values of ``period`` stopped on ``end``: prorata of the full period in days."""
+        self.ensure_one()
+        full_start, full_end = billing_period_bounds(
+            self.date_start, period.date_start, self._billing_months(), self.billing_alignment
+        )
+        start = period.date_start
+        share = ((end - start).days + 1) / ((full_end - full_start).days + 1)
+        return {
+            "date_end": end,
+            "prorata": share,
+            "invoice_date": billing_invoice_date(
+                start, end, self.billing_in_advance, self.invoice_date_offset
+            ),
+        }
+
+    def _billing_credit_unused(self, period, end):
+        """Draft credit note of the days of ``period`` after ``end``, from the lines of its
+        invoice (prices as invoiced), linked on the period."""
+        self.ensure_one()
+        first_unused = max(period.date_start, end + ONE_DAY)
+        billed_days = (period.date_end - period.date_start).days + 1
+        share = ((period.date_end - first_unused).days + 1) / billed_days
+        lines = period.move_id.invoice_line_ids.filtered(
+            lambda line: line.maintenance_period_id == period and line.display_type == "product"
+        )
+        if not lines:
+            return
+        lang = period.partner_id.lang or self.env.lang
+        label = self.with_context(lang=lang).env._(
+            "Unused days %(start)s to %(end)s",
+            start=format_date(self.env, first_unused, lang_code=lang),
+            end=format_date(self.env, period.date_end, lang_code=lang),
+        )
+        move = period.move_id
+        credit = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": move.partner_id.id,
+                "company_id": move.company_id.id,
+                "currency_id": move.currency_id.id,
+                "journal_id": move.journal_id.id,
+                "fiscal_position_id": move.fiscal_position_id.id,
+                "invoice_payment_term_id": move.invoice_payment_term_id.id,
+                "invoice_origin": self.name,
+                "reversed_entry_id": move.id if move.state == "posted" else False,
+                "contract_id": self.id,
+                "ref": self.with_context(lang=lang).env._(
+                    "Contract %(contract)s ending on %(end)s",
+                    contract=self.name,
+                    end=format_date(self.env, end, lang_code=lang),
+                ),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "maintenance_period_id": period.id,
+                            "product_id": line.product_id.id,
+                            "name": f"{line.name} – {label}",
+                            "quantity": line.quantity,
+                            "price_unit": line.currency_id.round(line.price_unit * share),
+                            "tax_ids": [Command.set(line.tax_ids.ids)],
+                            "account_id": line.account_id.id,
+                            "analytic_distribution": line.analytic_distribution,
+                        }
+                    )
+                    for line in lines
+                ],
+            }
+        )
+        values = {"credit_move_id": credit.id}
+        if first_unused == period.date_start:
+            values.update(state="cancelled", prorata=0.0)
+        else:
+            values.update(date_end=end, prorata=period.prorata * (1 - share))
+        values["amount_fee"] = period.amount_fee - credit.amount_untaxed
+        period.write(values)
+        self.message_post(
+            body=self.env._(
+                "Draft credit note of the days invoiced after the end of the contract "
+                "(%(end)s): %(amount)s.",
+                end=format_date(self.env, end),
+                amount=credit.amount_total,
+            )
+        )
+        return credit

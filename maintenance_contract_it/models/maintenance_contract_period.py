@@ -1,0 +1,226 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date
+
+PERIOD_STATES = [
+    ("to_invoice", "To invoice"),
+    ("invoiced", "Invoiced"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class MaintenanceContractPeriod(models.Model):
+    """One billing period of a contract: the unit of everything invoiced. Its amounts are
+    frozen once it is invoiced, so that a later fee change never alters a past period."""
+
+    _name = "maintenance.contract.period"
+    _description = "Maintenance Contract Billing Period"
+    _order = "date_start desc, id desc"
+    _rec_name = "date_start"
+    _check_company_auto = True
+
+    contract_id = fields.Many2one(
+        "maintenance.contract", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="contract_id.currency_id", store=True)
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True, index=True)
+    date_start = fields.Date(string="First Day", required=True, readonly=True)
+    date_end = fields.Date(string="Last Day", required=True, readonly=True)
+    invoice_date = fields.Date(required=True, index=True, readonly=True)
+    state = fields.Selection(
+        PERIOD_STATES,
+        default="to_invoice",
+        required=True,
+        readonly=True,
+        index=True,
+        copy=False,
+    )
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
+    credit_move_id = fields.Many2one(
+        "account.move",
+        string="Credit Note",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="account.group_account_invoice,account.group_account_readonly",
+        help="Credit note of the days not used when the contract ended during a period "
+        "already invoiced, or of the service credits of the period.",
+    )
+    amount_fee = fields.Monetary(string="Fees", readonly=True)
+    amount_extra = fields.Monetary(string="Extra Services", readonly=True)
+    amount_overage = fields.Monetary(string="Overage", readonly=True)
+    amount_sla_credit = fields.Monetary(string="SLA Credit", readonly=True)
+    amount_total = fields.Monetary(string="Total", compute="_compute_amount_total", store=True)
+    prorata = fields.Float(
+        string="Share Billed",
+        default=1.0,
+        readonly=True,
+        help="Share of the full period billed, counted in days: 1 for a full period.",
+    )
+
+    _sql_constraints = [
+        (
+            "contract_date_start_unique",
+            "UNIQUE(contract_id, date_start)",
+            "A contract has only one billing period starting on a given day.",
+        ),
+        (
+            "dates_order",
+            "CHECK(date_end >= date_start)",
+            "A billing period cannot end before it starts.",
+        ),
+        (
+            "invoiced_has_move",
+            "CHECK(state != 'invoiced' OR move_id IS NOT NULL)",
+            "An invoiced billing period has its invoice.",
+        ),
+    ]
+
+    @api.depends("amount_fee", "amount_extra", "amount_overage", "amount_sla_credit")
+    def _compute_amount_total(self):
+        for period in self:
+            period.amount_total = (
+                period.amount_fee
+                + period.amount_extra
+                + period.amount_overage
+                - period.amount_sla_credit
+            )
+
+    @api.depends("contract_id", "date_start", "date_end")
+    def _compute_display_name(self):
+        for period in self:
+            period.display_name = self.env._(
+                "%(contract)s: %(start)s to %(end)s",
+                contract=period.contract_id.name,
+                start=format_date(self.env, period.date_start),
+                end=format_date(self.env, period.date_end),
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_invoiced(self):
+        if any(period.state == "invoiced" for period in self):
+            raise UserError(self.env._("An invoiced billing period cannot be deleted."))
+
+    def action_invoice(self):
+        """Invoice the selected periods now (list "To invoice")."""
+        periods = self.filtered(lambda p: p.state == "to_invoice")
+        self.env["maintenance.contract"]._billing_check_invoice_access()
+        moves = periods.contract_id._invoice_periods(periods)
+        return periods.contract_id._billing_action_view_moves(moves)
+
+    @api.model
+    def _action_to_invoice(self):
+        """List "To invoice": the periods due today, made first for every contract billed."""
+        self.env["maintenance.contract"]._billing_check_invoice_access()
+        today = fields.Date.context_today(self)
+        contracts = self.env["maintenance.contract"].search(
+            [("state", "in", ("active", "expired", "terminated")), ("date_start", "<=", today)]
+        )
+        contracts._generate_periods(today)
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "maintenance_contract_it.maintenance_contract_period_action_due"
+        )
+
+    def action_view_move(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+        }
+
+    # Amounts
+
+    def _compute_fee_amount(self):
+        """Freeze the fees of the period from the contract's fee lines, prorated."""
+        for period in self:
+            period.amount_fee = sum(
+                values["quantity"] * values["price_unit"]
+                for values in period._prepare_fee_line_values()
+            )
+
+    def _compute_extra_amounts(self):
+        """Hook: set ``amount_extra``, ``amount_overage`` and ``amount_sla_credit`` of the
+        periods just before they are invoiced (extra work, prepaid hours, service credits).
+        Billing core has none."""
+        return
+
+    # Invoice lines
+
+    def _get_line_label(self, description):
+        """Label of an invoice line of the period, dates in the customer's language."""
+        self.ensure_one()
+        lang = self.partner_id.lang or self.env.lang
+        dates = self.with_context(lang=lang).env._(
+            "%(start)s to %(end)s",
+            start=format_date(self.env, self.date_start, lang_code=lang),
+            end=format_date(self.env, self.date_end, lang_code=lang),
+        )
+        return f"{description} – {dates}"
+
+    def _prepare_invoice_line_values(self):
+        """Values of the invoice lines of the period (``account.move.line``), each with
+        ``maintenance_period_id``: fees, extra work, overage, service credits."""
+        self.ensure_one()
+        return (
+            self._prepare_fee_line_values()
+            + self._prepare_extra_line_values()
+            + self._prepare_overage_line_values()
+            + self._prepare_sla_credit_line_values()
+        )
+
+    def _prepare_fee_line_values(self):
+        """One line per fee line of the contract, its unit price prorated by days."""
+        self.ensure_one()
+        contract = self.contract_id
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        lang = self.partner_id.lang or self.env.lang
+        values = []
+        for line in contract.line_ids:
+            description = line.with_context(lang=lang).name or line.product_id.display_name
+            values.append(
+                {
+                    "maintenance_period_id": self.id,
+                    "display_type": "product",
+                    "product_id": line.product_id.id,
+                    "name": self._get_line_label(description),
+                    "quantity": line.quantity,
+                    "price_unit": round(line.price_unit * self.prorata, digits),
+                    "tax_ids": line.tax_ids.ids,
+                }
+            )
+        return values
+
+    def _prepare_extra_line_values(self):
+        """Hook: lines of the extra work of the period (billed by time and parts)."""
+        return []
+
+    def _prepare_overage_line_values(self):
+        """Hook: lines of the hours used beyond the prepaid hours of the period."""
+        return []
+
+    def _prepare_sla_credit_line_values(self):
+        """Hook: lines of the service credits of the period (negative amounts)."""
+        return []
+
+    # Invoice lifecycle
+
+    def _on_invoice_created(self, move):
+        """Hook after the invoice ``move`` of the periods exists."""
+        self.write({"state": "invoiced", "move_id": move.id})
+
+    def _on_invoice_cancelled(self):
+        """Hook when the invoice of the periods is cancelled or deleted: they are to invoice
+        again."""
+        self.filtered(lambda p: p.state == "invoiced").write(
+            {"state": "to_invoice", "move_id": False}
+        )
