@@ -26,6 +26,24 @@ class MaintenanceInterventionPart(models.Model):
     )
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
     uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    currency_id = fields.Many2one(related="intervention_id.currency_id")
+    price_unit = fields.Float(
+        string="Unit Price",
+        digits="Product Price",
+        compute="_compute_price_unit",
+        store=True,
+        readonly=False,
+        help="Price of the part when its intervention is billable.",
+    )
+    invoice_line_id = fields.Many2one(
+        "account.move.line",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The invoice line that invoiced this part.",
+    )
+    invoice_id = fields.Many2one(related="invoice_line_id.move_id", string="Invoice")
 
     @api.depends("product_id")
     def _compute_name(self):
@@ -33,7 +51,25 @@ class MaintenanceInterventionPart(models.Model):
             if part.product_id:
                 part.name = part.product_id.display_name
 
+    @api.depends("product_id")
+    def _compute_price_unit(self):
+        for part in self:
+            if part.product_id:
+                part.price_unit = part.product_id.lst_price
+
     @api.constrains("quantity")
     def _check_quantity(self):
         if any(part.quantity <= 0 for part in self):
             raise ValidationError(self.env._("The quantity of a part must be positive."))
+
+    def _prepare_invoice_line_values(self):
+        self.ensure_one()
+        values = {
+            "name": f"{self.intervention_id.name} – {self.name}",
+            "quantity": self.quantity,
+            "price_unit": self.price_unit,
+        }
+        if self.product_id:
+            values["product_id"] = self.product_id.id
+            values["product_uom_id"] = self.product_id.uom_id.id
+        return values
