@@ -79,9 +79,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         compute="_compute_prepaid_hours",
         help="Covered hours drawn from the balance this period (rounded as the contract says).",
     )
-    prepaid_hours_left = fields.Float(
-        string="Prepaid Hours Left", compute="_compute_prepaid_hours"
-    )
+    prepaid_hours_left = fields.Float(string="Prepaid Hours Left", compute="_compute_prepaid_hours")
     prepaid_hours_overage = fields.Float(
         string="Hours beyond the Balance",
         compute="_compute_prepaid_hours",
@@ -129,10 +127,11 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         its hours to the balance."""
         self.ensure_one()
         self.check_access("write")
-        if self.prepaid_hours_mode != "block":
+        if self.prepaid_hours_mode != "block" or self.state != "active":
             raise UserError(
                 self.env._(
-                    "The contract %(contract)s does not sell blocks of prepaid hours.",
+                    "The contract %(contract)s is not an active contract selling blocks of "
+                    "prepaid hours.",
                     contract=self.name,
                 )
             )
@@ -158,7 +157,8 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
                 for line in lines
             ]
         )
-        invoice = self.env["account.move"].sudo().create(values).sudo(False)
+        # the user's own rights on invoices apply
+        invoice = self.env["account.move"].create(values)
         self.env["maintenance.contract.prepaid.block"].sudo().create(
             {
                 "contract_id": self.id,

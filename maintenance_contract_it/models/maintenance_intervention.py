@@ -315,15 +315,16 @@ class MaintenanceIntervention(models.Model):
                 else intervention.duration
             )
             intervention.amount_billable = (
-                hours * intervention.hourly_rate
-                if intervention.coverage == "billable"
-                else 0.0
+                hours * intervention.hourly_rate if intervention.coverage == "billable" else 0.0
             )
 
     @api.depends("state", "coverage", "contract_id", "invoice_line_id.parent_state")
     def _compute_invoice_status(self):
         for intervention in self:
-            if intervention.invoice_line_id and intervention.invoice_line_id.parent_state != "cancel":
+            if (
+                intervention.invoice_line_id
+                and intervention.invoice_line_id.parent_state != "cancel"
+            ):
                 intervention.invoice_status = "invoiced"
             elif (
                 intervention.coverage == "billable"
