@@ -253,11 +253,7 @@ class MaintenanceContractPeriod(models.Model):
         hours = contract._get_prepaid_period(date_from, date_to)["overage"]
         return [
             {
-                "name": self.env._(
-                    "Hours beyond the prepaid balance – period %(start)s – %(end)s",
-                    start=format_date(self.env, date_from),
-                    end=format_date(self.env, date_to),
-                ),
+                "name": contract._get_overage_label(date_from, date_to),
                 "quantity": hours,
                 "price_unit": contract.extra_hourly_rate,
                 "product_id": contract.company_id.maintenance_extra_product_id.id or False,

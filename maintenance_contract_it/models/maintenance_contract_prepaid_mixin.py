@@ -7,7 +7,6 @@ from odoo.tools import float_compare, format_date
 from ..tools.dates import ONE_DAY, billing_period_bounds
 from ..tools.jobs import run_batched
 from .maintenance_intervention import CONSUMED_STATES
-from .maintenance_sla_notification import SLA_TARGETS
 
 # Kinds of covered work that draw the prepaid balance down (preventive visits are planned
 # by the contract itself and never do).
@@ -152,7 +151,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
                     "name": line.name,
                     "quantity": line.quantity,
                     "price_unit": line.price_unit,
-                    "tax_ids": [Command.set(line.tax_ids.ids)],
+                    "tax_ids": line.tax_ids.ids,
                 }
                 for line in lines
             ]
@@ -321,11 +320,25 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         date_from = (earlier.invoice_date or earlier.date_end) if earlier else None
         return date_from, date_to
 
+    def _get_customer_lang(self):
+        """Language of the invoice lines: the customer's."""
+        self.ensure_one()
+        return self.partner_id.lang or self.env.lang
+
     def _get_sla_credit_label(self, date_from, date_to):
-        return self.env._(
+        lang = self._get_customer_lang()
+        return self.with_context(lang=lang).env._(
             "SLA service credit – period %(start)s – %(end)s",
-            start=format_date(self.env, date_from),
-            end=format_date(self.env, date_to),
+            start=format_date(self.env, date_from, lang_code=lang),
+            end=format_date(self.env, date_to, lang_code=lang),
+        )
+
+    def _get_overage_label(self, date_from, date_to):
+        lang = self._get_customer_lang()
+        return self.with_context(lang=lang).env._(
+            "Hours beyond the prepaid balance – period %(start)s – %(end)s",
+            start=format_date(self.env, date_from, lang_code=lang),
+            end=format_date(self.env, date_to, lang_code=lang),
         )
 
     def _prepare_sla_credit_values(self, period, date_from, date_to, amount):
@@ -333,9 +346,11 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         ``date_from`` to ``date_to``: the breached tickets are listed in its label."""
         self.ensure_one()
         penalties = self._get_sla_penalties(date_from, date_to)
-        target_labels = dict(SLA_TARGETS)
+        lang_env = self.with_context(lang=self._get_customer_lang()).env
+        target_field = self.env["maintenance.sla.notification"]._fields["target"]
+        target_labels = dict(target_field._description_selection(lang_env))
         breaches = [
-            self.env._(
+            lang_env._(
                 "%(ticket)s (%(target)s, %(hours)s h late)",
                 ticket=breach["ticket"].sudo().display_name,
                 target=target_labels[breach["target"]],
@@ -350,7 +365,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             "name": name,
             "quantity": 1.0,
             "price_unit": -amount,
-            "tax_ids": [Command.set(self.line_ids[:1].tax_ids.ids)],
+            "tax_ids": self.line_ids[:1].tax_ids.ids,
             "maintenance_period_id": period.id,
         }
 
@@ -383,15 +398,17 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         self.ensure_one()
         interventions, parts = self._get_extra_work_to_invoice(date_to, date_from)
         company_product = self.company_id.maintenance_extra_product_id
+        lang = self._get_customer_lang()
+        lang_env = self.with_context(lang=lang).env
         items = []
         for intervention in interventions:
             hours = self._round_hours(intervention.duration)
             product = intervention.product_id or company_product
             values = {
-                "name": self.env._(
+                "name": lang_env._(
                     "Intervention %(reference)s – %(date)s – %(hours)s h",
                     reference=intervention.name,
-                    date=format_date(self.env, intervention.date),
+                    date=format_date(self.env, intervention.date, lang_code=lang),
                     hours=f"{hours:.2f}",
                 ),
                 "quantity": hours,
@@ -416,21 +433,41 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
                 record.invoice_line_id = line
                 remaining -= line
 
-    def _prepare_extra_invoice_values(self, line_values):
+    def _prepare_extra_invoice_values(self, line_values, move_type="out_invoice"):
+        """Values of an invoice of the contract outside its billing periods (extra work of
+        the month, block of prepaid hours, SLA credit note), with the conventions of its
+        periods' invoices (journal, invoice address, fiscal position, analytic account)."""
         self.ensure_one()
+        journal = self._billing_get_journal()
+        partner = self.partner_id
+        invoice_partner = partner.browse(partner.address_get(["invoice"])["invoice"])
+        fiscal_position = (
+            self.env["account.fiscal.position"]
+            .with_company(self.company_id)
+            ._get_fiscal_position(invoice_partner)
+        )
+        cache = {}
         values = {
-            "move_type": "out_invoice",
-            "partner_id": self.partner_id.id,
+            "move_type": move_type,
+            "partner_id": invoice_partner.id,
             "company_id": self.company_id.id,
             "currency_id": self.currency_id.id,
+            "journal_id": journal.id,
+            "fiscal_position_id": fiscal_position.id,
+            "invoice_date": fields.Date.context_today(self),
             "contract_id": self.id,
             "invoice_origin": self.name,
-            "invoice_line_ids": [Command.create(vals) for vals in line_values],
+            "invoice_line_ids": [
+                Command.create(
+                    self._billing_finalize_line_values(vals, fiscal_position, journal, cache)
+                )
+                for vals in line_values
+            ],
         }
-        if self.journal_id:
-            values["journal_id"] = self.journal_id.id
         if self.payment_term_id:
             values["invoice_payment_term_id"] = self.payment_term_id.id
+        if self.user_id:
+            values["invoice_user_id"] = self.user_id.id
         return values
 
     def _invoice_extra_work(self, date_to):
@@ -528,8 +565,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         if credit_note:
             credit_note.invoice_line_ids = [Command.create(values)]
         else:
-            move_values = self._prepare_extra_invoice_values([values])
-            move_values["move_type"] = "out_refund"
+            move_values = self._prepare_extra_invoice_values([values], "out_refund")
             credit_note = self.env["account.move"].create(move_values)
             period.credit_move_id = credit_note
         return credit_note

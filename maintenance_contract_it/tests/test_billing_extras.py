@@ -5,7 +5,6 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools import format_date
 
 from ..models.maintenance_contract_prepaid_mixin import round_up_hours
 from .common import InterventionCommon, MaintenanceSlaCommon
@@ -26,27 +25,19 @@ class BillingExtrasMixin:
         )
 
     def _invoice(self, period):
-        """The invoice of ``period``: amounts, lines, invoice, hook."""
-        period._compute_extra_amounts()
-        move = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": period.partner_id.id,
-                "contract_id": period.contract_id.id,
-                "invoice_date": period.invoice_date,
-                "invoice_line_ids": [
-                    Command.create(values) for values in period._prepare_invoice_line_values()
-                ],
-            }
-        )
-        period.write({"state": "invoiced", "move_id": move.id})
-        period._on_invoice_created(move)
+        """The invoice of ``period``, made by the invoicing job."""
+        move = self.env["maintenance.contract"]._invoice_periods(period)
+        self.assertEqual(period.move_id, move)
         return move
 
     def _cancel(self, period):
         """Cancel the invoice of ``period``, as a user does."""
         period.move_id.button_cancel()
-        period._on_invoice_cancelled()
+
+    def _extra_lines(self, move):
+        """Lines of ``move`` other than the recurring fees."""
+        fee_products = move.contract_id.line_ids.product_id
+        return move.invoice_line_ids.filtered(lambda line: line.product_id not in fee_products)
 
 
 @tagged("post_install", "-at_install")
@@ -93,21 +84,22 @@ class TestBillingExtraWork(BillingExtrasMixin, InterventionCommon):
         self.assertEqual(self.april.amount_extra, 110.0)  # 1 h × 80.00 + 2 × 15.00
         line = intervention.invoice_line_id
         self.assertEqual(line.move_id, move)
-        day = format_date(self.env, date(2026, 3, 10))
-        self.assertEqual(line.name, f"Intervention {intervention.name} – {day} – 1.00 h")
+        # in the customer's language (English)
+        self.assertEqual(line.name, f"Intervention {intervention.name} – 03/10/2026 – 1.00 h")
         self.assertEqual((line.quantity, line.price_unit, line.price_subtotal), (1.0, 80.0, 80.0))
         self.assertEqual(line.maintenance_period_id, self.april)
         self.assertEqual(part.invoice_line_id.move_id, move)
         self.assertEqual(part.invoice_line_id.product_id, self.part_product)
         self.assertEqual(part.invoice_line_id.quantity, 2.0)
         self.assertEqual(part.invoice_line_id.price_subtotal, 30.0)
-        self.assertEqual(move.amount_untaxed, 110.0)
+        self.assertEqual(move.amount_untaxed, 250.0 + 110.0)  # fees + extra work
         self.assertEqual(intervention.invoice_status, "invoiced")
         self.assertEqual(intervention.invoice_id, move)
         # the next invoice does not bill it again
         next_move = self._invoice(self.may)
         self.assertEqual(self.may.amount_extra, 0.0)
-        self.assertFalse(next_move.invoice_line_ids)
+        self.assertFalse(self._extra_lines(next_move))
+        self.assertEqual(next_move.amount_untaxed, 250.0)
         with self.assertRaisesRegex(UserError, "is invoiced"):
             intervention.action_reset_to_planned()
 
@@ -157,7 +149,7 @@ class TestBillingExtraWork(BillingExtrasMixin, InterventionCommon):
         self.assertEqual(covered.invoice_status, "none")
         self._invoice(self.april)
         self.assertEqual(self.april.amount_extra, 0.0)
-        self.assertFalse(self.april.move_id.invoice_line_ids)
+        self.assertFalse(self._extra_lines(self.april.move_id))
 
     def test_service_product_from_the_company_or_the_intervention(self):
         service = self.env["product.product"].create(
@@ -192,6 +184,7 @@ class TestBillingExtraWork(BillingExtrasMixin, InterventionCommon):
         )
         self.assertEqual(len(invoices), 1)
         self.assertEqual(invoices.amount_untaxed, 110.0)
+        self.assertEqual(invoices.partner_id, self.customer)
         self.assertEqual(intervention.invoice_id, invoices)
         self.assertEqual(intervention.part_ids.invoice_id, invoices)
 
@@ -227,13 +220,10 @@ class TestBillingSlaCredit(BillingExtrasMixin, MaintenanceSlaCommon):
         self.assertEqual(self.april.amount_sla_credit, 25.0)
         line = self._credit_line(move)
         self.assertEqual(line.price_subtotal, -25.0)
-        start, end = (
-            format_date(self.env, date(2026, 3, 1)),
-            format_date(self.env, date(2026, 3, 31)),
-        )
+        start, end = "03/01/2026", "03/31/2026"
         self.assertTrue(line.name.startswith(f"SLA service credit – period {start} – {end}"))
         self.assertIn(self.ticket.display_name, line.name)
-        self.assertEqual(move.amount_untaxed, -25.0)
+        self.assertEqual(move.amount_untaxed, 250.0 - 25.0)
         # May's invoice carries April's credit: none
         move = self._invoice(self.may)
         self.assertFalse(self._credit_line(move))

@@ -1,11 +1,9 @@
-from datetime import date
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
-from odoo.tools import format_date
 
 from .common import InterventionCommon
 from .test_billing_extras import BillingExtrasMixin
@@ -75,11 +73,8 @@ class TestBillingPrepaidHours(BillingExtrasMixin, InterventionCommon):
         self.assertEqual(march.amount_overage, 0.0)
         move = self._invoice(april)
         self.assertEqual(april.amount_overage, 160.0)  # 2 h × 80.00
-        line = move.invoice_line_ids
-        start, end = (
-            format_date(self.env, date(2026, 3, 1)),
-            format_date(self.env, date(2026, 3, 31)),
-        )
+        line = self._extra_lines(move)
+        start, end = "03/01/2026", "03/31/2026"
         self.assertEqual(line.name, f"Hours beyond the prepaid balance – period {start} – {end}")
         self.assertEqual((line.quantity, line.price_unit, line.price_subtotal), (2.0, 80.0, 160.0))
         self._invoice(may)
