@@ -15,5 +15,15 @@ class MaintenanceContractPrepaidBlock(models.Model):
     company_id = fields.Many2one(related="contract_id.company_id", store=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
     hours = fields.Float(required=True)
-    move_id = fields.Many2one("account.move", string="Invoice", readonly=True, ondelete="set null")
-    invoice_state = fields.Selection(related="move_id.state", string="Invoice Status")
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        readonly=True,
+        ondelete="set null",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
+    invoice_state = fields.Selection(
+        related="move_id.state",
+        string="Invoice Status",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )

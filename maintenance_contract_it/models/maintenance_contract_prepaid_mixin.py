@@ -198,7 +198,8 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
     def _get_prepaid_interventions(self, date_to):
         """Covered interventions that draw the prepaid balance down, up to ``date_to``."""
         self.ensure_one()
-        return self.env["maintenance.intervention"].search(
+        # the balance is shown to every contract user, whoever did the work
+        return self.env["maintenance.intervention"].sudo().search(
             [
                 ("contract_id", "=", self.id),
                 ("state", "in", CONSUMED_STATES),
@@ -228,7 +229,8 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             return result
         last_end = self._get_service_period(day)[1]
         interventions = self._get_prepaid_interventions(last_end)
-        blocks = self.prepaid_block_ids.filtered(lambda b: b.move_id.state != "cancel")
+        # contract users see the balance without access to the invoices
+        blocks = self.sudo().prepaid_block_ids.filtered(lambda b: b.move_id.state != "cancel")
         precision = 6
         carried = 0.0
         date_from = self.date_start
@@ -378,7 +380,8 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             ("invoice_line_id", "=", False),
             ("invoice_line_id.parent_state", "=", "cancel"),
         ]
-        interventions = self.env["maintenance.intervention"].search(
+        # invoicing users need not be contract users: the invoice rights were checked
+        interventions = self.env["maintenance.intervention"].sudo().search(
             [
                 ("contract_id", "=", self.id),
                 ("state", "in", CONSUMED_STATES),

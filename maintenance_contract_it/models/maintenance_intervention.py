@@ -196,9 +196,14 @@ class MaintenanceIntervention(models.Model):
         copy=False,
         index="btree_not_null",
         ondelete="set null",
+        groups="account.group_account_invoice,account.group_account_readonly",
         help="The invoice line that invoiced this billable intervention.",
     )
-    invoice_id = fields.Many2one(related="invoice_line_id.move_id", string="Invoice")
+    invoice_id = fields.Many2one(
+        related="invoice_line_id.move_id",
+        string="Invoice",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
     invoice_status = fields.Selection(
         [("none", "Nothing to invoice"), ("to_invoice", "To invoice"), ("invoiced", "Invoiced")],
         compute="_compute_invoice_status",
@@ -503,7 +508,7 @@ class MaintenanceIntervention(models.Model):
                     "The intervention %(reference)s is invoiced (%(invoice)s): cancel the "
                     "invoice first.",
                     reference=invoiced[0].name,
-                    invoice=invoiced[0].invoice_id.display_name,
+                    invoice=invoiced[0].sudo().invoice_id.display_name,
                 )
             )
 

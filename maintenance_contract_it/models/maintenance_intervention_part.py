@@ -41,9 +41,14 @@ class MaintenanceInterventionPart(models.Model):
         copy=False,
         index="btree_not_null",
         ondelete="set null",
+        groups="account.group_account_invoice,account.group_account_readonly",
         help="The invoice line that invoiced this part.",
     )
-    invoice_id = fields.Many2one(related="invoice_line_id.move_id", string="Invoice")
+    invoice_id = fields.Many2one(
+        related="invoice_line_id.move_id",
+        string="Invoice",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
 
     @api.depends("product_id")
     def _compute_name(self):

@@ -35,7 +35,7 @@ class TestBillingPrepaidHours(BillingExtrasMixin, InterventionCommon):
             actual_start=f"{day} 06:00:00",
             actual_end=f"{day} {6 + hours:02d}:{rest:02d}:00",
         )
-        intervention.action_done()
+        intervention.with_user(self.technician).action_done()
         return intervention
 
     def _balance(self, day):
@@ -212,3 +212,20 @@ class TestBillingPrepaidBlock(BillingExtrasMixin, InterventionCommon):
         self.contract.prepaid_hours_mode = "period"
         with self.assertRaisesRegex(UserError, "selling blocks"):
             self.contract.with_user(self.manager).action_buy_prepaid_block()
+
+    def test_balance_visible_to_contract_users(self):
+        """Contract users without invoicing rights see the balance, not the invoices."""
+        with freeze_time("2026-03-05"):
+            self.contract.with_user(self.manager).action_buy_prepaid_block()
+        intervention = self._work("2026-03-10", 4)
+        with freeze_time("2026-03-20"):
+            contract = self.contract.with_user(self.user)
+            contract.invalidate_recordset()
+            self.assertEqual(contract.prepaid_hours_left, 6.0)
+            as_user = intervention.with_user(self.user)
+            self.assertEqual(as_user.prepaid_hours, 4.0)
+            self.assertEqual(as_user.read(["invoice_status"])[0]["invoice_status"], "none")
+            with self.assertRaises(AccessError):
+                contract.prepaid_block_ids.read(["move_id"])
+            with self.assertRaises(AccessError):
+                as_user.read(["invoice_id"])
