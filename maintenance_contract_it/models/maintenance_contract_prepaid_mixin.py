@@ -1,5 +1,7 @@
 import math
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date
@@ -356,7 +358,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
                 "%(ticket)s (%(target)s, %(hours)s h late)",
                 ticket=breach["ticket"].sudo().display_name,
                 target=target_labels[breach["target"]],
-                hours=f"{breach['delay_hours']:.2f}",
+                hours=format(breach["delay_hours"], ".2f"),
             )
             for breach in penalties["breaches"]
         ]
@@ -412,7 +414,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
                     "Intervention %(reference)s – %(date)s – %(hours)s h",
                     reference=intervention.name,
                     date=format_date(self.env, intervention.date, lang_code=lang),
-                    hours=f"{hours:.2f}",
+                    hours=format(hours, ".2f"),
                 ),
                 "quantity": hours,
                 "price_unit": intervention.hourly_rate or self.extra_hourly_rate,
@@ -523,8 +525,8 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
                     "%(percent)s %% of the prepaid hours used (%(used)s h of %(total)s h, "
                     "period from %(start)s).",
                     percent=threshold,
-                    used=f"{period['used']:.2f}",
-                    total=f"{period['available']:.2f}",
+                    used=format(period["used"], ".2f"),
+                    total=format(period["available"], ".2f"),
                     start=format_date(self.env, period["date_from"]),
                 ),
                 user_id=(self.user_id or self.create_uid).id,
@@ -576,13 +578,19 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
     @api.model
     def _cron_invoice_billing_extras(self):
         today = fields.Date.context_today(self)
+        # ended contracts: their last SLA credit, for a quarter after their end
+        ended_since = today - relativedelta(months=3)
         contracts = self.search(
             [
                 "|",
                 ("state", "=", "active"),
                 "&",
+                "&",
                 ("state", "in", ("expired", "terminated")),
                 ("sla_policy_id", "!=", False),
+                "|",
+                ("termination_date", ">=", ended_since),
+                ("date_end", ">=", ended_since),
             ]
         )
         run_batched(contracts, "_process_billing_extras", today)

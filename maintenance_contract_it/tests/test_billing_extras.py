@@ -229,6 +229,15 @@ class TestBillingSlaCredit(BillingExtrasMixin, MaintenanceSlaCommon):
         self.assertFalse(self._credit_line(move))
         self.assertEqual(self.may.amount_sla_credit, 0.0)
 
+    def test_credit_in_the_customer_language(self):
+        self.customer.lang = "fr_FR"
+        move = self._invoice(self.april)
+        self.assertTrue(
+            self._credit_line(move).name.startswith(
+                "Crédit de service SLA – période du 01/03/2026 au 31/03/2026\n"
+            )
+        )
+
     def test_credit_frozen(self):
         self._invoice(self.april)
         self.sla_policy.penalty_cap_percent = 50  # the penalty is now 75.00
