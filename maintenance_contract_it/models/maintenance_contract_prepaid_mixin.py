@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, format_date
+from odoo.tools import SQL, float_compare, format_date
 
 from ..tools.dates import ONE_DAY, billing_period_bounds
 from ..tools.jobs import run_batched
@@ -76,11 +76,10 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         help="Hours of this period, hours carried over and blocks bought included.",
     )
     prepaid_hours_used = fields.Float(
-        string="Prepaid Hours Used",
         compute="_compute_prepaid_hours",
         help="Covered hours drawn from the balance this period (rounded as the contract says).",
     )
-    prepaid_hours_left = fields.Float(string="Prepaid Hours Left", compute="_compute_prepaid_hours")
+    prepaid_hours_left = fields.Float(compute="_compute_prepaid_hours")
     prepaid_hours_overage = fields.Float(
         string="Hours beyond the Balance",
         compute="_compute_prepaid_hours",
@@ -201,16 +200,20 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         """Covered interventions that draw the prepaid balance down, up to ``date_to``."""
         self.ensure_one()
         # the balance is shown to every contract user, whoever did the work
-        return self.env["maintenance.intervention"].sudo().search(
-            [
-                ("contract_id", "=", self.id),
-                ("state", "in", CONSUMED_STATES),
-                ("coverage", "=", "covered"),
-                ("kind", "in", PREPAID_KINDS),
-                ("date", ">=", self.date_start),
-                ("date", "<=", date_to),
-            ],
-            order="date, id",
+        return (
+            self.env["maintenance.intervention"]
+            .sudo()
+            .search(
+                [
+                    ("contract_id", "=", self.id),
+                    ("state", "in", CONSUMED_STATES),
+                    ("coverage", "=", "covered"),
+                    ("kind", "in", PREPAID_KINDS),
+                    ("date", ">=", self.date_start),
+                    ("date", "<=", date_to),
+                ],
+                order="date, id",
+            )
         )
 
     def _get_prepaid_ledger(self, day):
@@ -383,14 +386,18 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             ("invoice_line_id.parent_state", "=", "cancel"),
         ]
         # invoicing users need not be contract users: the invoice rights were checked
-        interventions = self.env["maintenance.intervention"].sudo().search(
-            [
-                ("contract_id", "=", self.id),
-                ("state", "in", CONSUMED_STATES),
-                ("date", "<=", date_to),
-                *([("date", ">", date_from)] if date_from else []),
-            ],
-            order="date, id",
+        interventions = (
+            self.env["maintenance.intervention"]
+            .sudo()
+            .search(
+                [
+                    ("contract_id", "=", self.id),
+                    ("state", "in", CONSUMED_STATES),
+                    ("date", "<=", date_to),
+                    *([("date", ">", date_from)] if date_from else []),
+                ],
+                order="date, id",
+            )
         )
         billable = interventions.filtered(lambda i: i.coverage == "billable")
         return billable.filtered_domain(not_invoiced), billable.part_ids.filtered_domain(
@@ -481,10 +488,16 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         self.ensure_one()
         if self.extra_invoicing != "monthly":
             return self.env["account.move"]
-        # one run at a time per contract: two would invoice the same work
+        # one run at a time per contract, or two would invoice the same work: a row lock
+        # (the ORM has none), skipped when another run holds it (that run invoices the work)
         self.env.cr.execute(
-            "SELECT id FROM maintenance_contract WHERE id = %s FOR UPDATE", [self.id]
+            SQL(
+                "SELECT id FROM maintenance_contract WHERE id = %s FOR UPDATE SKIP LOCKED",
+                self.id,
+            )
         )
+        if not self.env.cr.fetchone():
+            return self.env["account.move"]
         items = self._prepare_extra_work_line_values(date_to)
         if not items:
             return self.env["account.move"]
