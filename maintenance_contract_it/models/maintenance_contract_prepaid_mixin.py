@@ -239,9 +239,13 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         precision = 6
         carried = 0.0
         date_from = self.date_start
+        position = 0  # interventions are in date order: each period takes the next ones
         while date_from <= last_end:
             bounds = self._get_service_period(date_from)
             date_to = bounds[1]
+            first = position
+            while position < len(interventions) and interventions[position].date <= date_to:
+                position += 1
             if self.prepaid_hours_mode == "period":
                 own = self.prepaid_hours_per_period
             else:
@@ -251,9 +255,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             available = own + carried
             remaining = available
             used = 0.0
-            for intervention in interventions.filtered(
-                lambda i, f=date_from, t=date_to: f <= i.date <= t
-            ):
+            for intervention in interventions[first:position]:
                 hours = self._round_hours(intervention.duration)
                 drawn = min(hours, max(remaining, 0.0))
                 result["drawn"][intervention] = drawn
@@ -303,9 +305,16 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         invoice in advance, the period itself for an invoice in arrears; False if none."""
         self.ensure_one()
         cutoff = period.invoice_date or (period.date_end + ONE_DAY)
-        date_from, date_to = self._get_service_period(cutoff - ONE_DAY)
+        end = self._billing_end_date()
+
+        def bounds(day):
+            date_from, date_to = self._get_service_period(day)
+            # the last period stops with the contract
+            return date_from, min(date_to, end) if end else date_to
+
+        date_from, date_to = bounds(cutoff - ONE_DAY)
         if date_to >= cutoff:
-            date_from, date_to = self._get_service_period(date_from - ONE_DAY)
+            date_from, date_to = bounds(date_from - ONE_DAY)
         if date_to < self.date_start:
             return False
         return date_from, date_to

@@ -349,18 +349,17 @@ class MaintenanceIntervention(models.Model):
                 else intervention.duration
             )
 
-    @api.depends_context("tz")
     def _compute_prepaid_hours(self):
-        ledgers = {}
-        for intervention in self:
+        # one ledger per contract, up to its last intervention shown
+        last_days = {}
+        for intervention in self.filtered(lambda i: i.contract_id and i.date):
             contract = intervention.contract_id
-            drawn = 0.0
-            if contract and intervention.date and intervention.id:
-                key = (contract, contract._get_service_period(intervention.date))
-                if key not in ledgers:
-                    ledgers[key] = contract._get_prepaid_ledger(intervention.date)["drawn"]
-                drawn = ledgers[key].get(intervention._origin, 0.0)
-            intervention.prepaid_hours = drawn
+            last_days[contract] = max(last_days.get(contract, intervention.date), intervention.date)
+        drawn = {}
+        for contract, day in last_days.items():
+            drawn.update(contract._get_prepaid_ledger(day)["drawn"])
+        for intervention in self:
+            intervention.prepaid_hours = drawn.get(intervention._origin, 0.0)
 
     @api.constrains("scheduled_start", "scheduled_end", "actual_start", "actual_end", "duration")
     def _check_times(self):

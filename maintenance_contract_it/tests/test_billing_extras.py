@@ -261,6 +261,15 @@ class TestBillingSlaCredit(BillingExtrasMixin, MaintenanceSlaCommon):
         self.assertEqual(self.march.amount_sla_credit, 25.0)
         self.assertEqual(self._credit_line(move).price_subtotal, -25.0)
 
+    def test_credit_of_a_last_period_cut_short_in_arrears(self):
+        self.contract.write(
+            {"billing_in_advance": False, "tacit_renewal": False, "date_end": date(2026, 3, 20)}
+        )
+        self.march.write({"date_end": date(2026, 3, 20), "invoice_date": date(2026, 3, 21)})
+        move = self._invoice(self.march)
+        self.assertEqual(self.march.amount_sla_credit, 25.0)
+        self.assertEqual(self._credit_line(move).price_subtotal, -25.0)
+
     def test_credit_note_when_no_invoice_comes(self):
         self._invoice(self.march)
         self.contract.write({"date_end": date(2026, 3, 31), "state": "expired"})
