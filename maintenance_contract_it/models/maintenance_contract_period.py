@@ -284,12 +284,14 @@ class MaintenanceContractPeriod(models.Model):
             if contract.extra_invoicing != "next_invoice":
                 continue
             date_from, date_to = contract._get_extra_work_bounds(period)
-            contract._link_invoiced_records(
-                contract._prepare_extra_work_line_values(date_to, date_from),
-                move.invoice_line_ids.filtered(
-                    lambda line, p=period: line.maintenance_period_id == p
-                ),
-            )
+            items = contract._prepare_extra_work_line_values(date_to, date_from)
+            if items:
+                contract._link_invoiced_records(
+                    items,
+                    move.invoice_line_ids.filtered(
+                        lambda line, p=period: line.maintenance_period_id == p
+                    ),
+                )
 
     def _on_invoice_cancelled(self):
         """Hook when the invoice of the periods is cancelled or deleted: they are to invoice
