@@ -85,6 +85,7 @@ class MaintenanceContract(models.Model):
         "maintenance.contract.intervention.mixin",
         "maintenance.contract.preventive.mixin",
         "maintenance.contract.billing.mixin",
+        "maintenance.contract.prepaid.mixin",
         "portal.mixin",
         "mail.thread",
         "mail.activity.mixin",

@@ -44,6 +44,14 @@ class MaintenanceContractLine(models.Model):
     price_subtotal = fields.Monetary(
         string="Subtotal", compute="_compute_price_subtotal", store=True
     )
+    is_prepaid_hours = fields.Boolean(
+        string="Prepaid Hours",
+        help="This line sells a block of prepaid hours: buying a block from the contract "
+        "invoices it and adds its hours to the balance.",
+    )
+    prepaid_hours_quantity = fields.Float(
+        string="Hours per Block", help="Hours one unit of this line adds to the balance."
+    )
 
     @api.depends("product_id")
     def _compute_name(self):

@@ -149,10 +149,38 @@ class MaintenanceContractPeriod(models.Model):
             )
 
     def _compute_extra_amounts(self):
-        """Hook: set ``amount_extra``, ``amount_overage`` and ``amount_sla_credit`` of the
-        periods just before they are invoiced (extra work, prepaid hours, service credits).
-        Billing core has none."""
-        return
+        """Set amount_extra, amount_overage and amount_sla_credit (extras). The SLA credit is
+        frozen once an invoice carried it: it is never recomputed afterwards."""
+        for period in self:
+            contract = period.contract_id
+            values = {"amount_extra": 0.0, "amount_overage": 0.0}
+            if contract.extra_invoicing == "next_invoice":
+                date_from, date_to = contract._get_extra_work_bounds(period)
+                values["amount_extra"] = sum(
+                    period.currency_id.round(vals["quantity"] * vals["price_unit"])
+                    for _record, vals in contract._prepare_extra_work_line_values(
+                        date_to, date_from
+                    )
+                )
+            service = contract._get_billed_service_period(period)
+            if service and contract.prepaid_hours_mode != "none":
+                hours = contract._get_prepaid_period(*service).get("overage", 0.0)
+                values["amount_overage"] = period.currency_id.round(
+                    hours * contract.extra_hourly_rate
+                )
+            credited = self.env["account.move.line"].search_count(
+                [
+                    ("maintenance_period_id", "=", period.id),
+                    ("price_unit", "<", 0),
+                    ("product_id", "=", False),
+                ],
+                limit=1,
+            )
+            if not credited:
+                values["amount_sla_credit"] = (
+                    contract._get_sla_penalties(*service)["amount"] if service else 0.0
+                )
+            period.write(values)
 
     # Invoice lines
 
@@ -201,26 +229,76 @@ class MaintenanceContractPeriod(models.Model):
         return values
 
     def _prepare_extra_line_values(self):
-        """Hook: lines of the extra work of the period (billed by time and parts)."""
-        return []
+        """Lines of the billable interventions and their parts (extras): one per
+        intervention, its time rounded as the contract says at its hourly rate, one per
+        part; none when the contract invoices extra work monthly on its own invoice."""
+        self.ensure_one()
+        contract = self.contract_id
+        if contract.extra_invoicing != "next_invoice":
+            return []
+        date_from, date_to = contract._get_extra_work_bounds(self)
+        return [
+            dict(values, maintenance_period_id=self.id)
+            for _record, values in contract._prepare_extra_work_line_values(date_to, date_from)
+        ]
 
     def _prepare_overage_line_values(self):
-        """Hook: lines of the hours used beyond the prepaid hours of the period."""
-        return []
+        """Line of the hours beyond the prepaid balance (extras), of the last service period
+        over when this period is invoiced."""
+        self.ensure_one()
+        if self.currency_id.is_zero(self.amount_overage):
+            return []
+        contract = self.contract_id
+        date_from, date_to = contract._get_billed_service_period(self)
+        hours = contract._get_prepaid_period(date_from, date_to)["overage"]
+        return [
+            {
+                "name": contract._get_overage_label(date_from, date_to),
+                "quantity": hours,
+                "price_unit": contract.extra_hourly_rate,
+                "product_id": contract.company_id.maintenance_extra_product_id.id or False,
+                "maintenance_period_id": self.id,
+            }
+        ]
 
     def _prepare_sla_credit_line_values(self):
-        """Hook: lines of the service credits of the period (negative amounts)."""
-        return []
+        """Negative line of the SLA service credit (extras), of the last service period over
+        when this period is invoiced, with the breached tickets in its label."""
+        self.ensure_one()
+        if self.currency_id.is_zero(self.amount_sla_credit):
+            return []
+        contract = self.contract_id
+        date_from, date_to = contract._get_billed_service_period(self)
+        return [
+            contract._prepare_sla_credit_values(self, date_from, date_to, self.amount_sla_credit)
+        ]
 
     # Invoice lifecycle
 
     def _on_invoice_created(self, move):
-        """Hook after the invoice ``move`` of the periods exists."""
+        """Hook after the invoice ``move`` of the periods exists: the interventions and
+        parts it invoices are linked to their lines."""
         self.write({"state": "invoiced", "move_id": move.id})
+        for period in self:
+            contract = period.contract_id
+            if contract.extra_invoicing != "next_invoice":
+                continue
+            date_from, date_to = contract._get_extra_work_bounds(period)
+            items = contract._prepare_extra_work_line_values(date_to, date_from)
+            if items:
+                contract._link_invoiced_records(
+                    items,
+                    move.invoice_line_ids.filtered(
+                        lambda line, p=period: line.maintenance_period_id == p
+                    ),
+                )
 
     def _on_invoice_cancelled(self):
         """Hook when the invoice of the periods is cancelled or deleted: they are to invoice
-        again."""
+        again, and the interventions and parts it invoiced are free again."""
+        domain = [("invoice_line_id.move_id", "in", self.sudo().move_id.ids)]
+        self.env["maintenance.intervention"].sudo().search(domain).invoice_line_id = False
+        self.env["maintenance.intervention.part"].sudo().search(domain).invoice_line_id = False
         self.filtered(lambda p: p.state == "invoiced").write(
             {"state": "to_invoice", "move_id": False}
         )

@@ -191,6 +191,49 @@ class MaintenanceIntervention(models.Model):
     signed_by = fields.Char(copy=False, tracking=True)
     signed_on = fields.Datetime(copy=False, tracking=True)
 
+    # Invoicing
+    product_id = fields.Many2one(
+        "product.product",
+        string="Service Product",
+        check_company=True,
+        domain=[("type", "=", "service")],
+        help="Product of the invoice line of this billable intervention; empty: the "
+        "company's product for extra work.",
+    )
+    invoice_line_id = fields.Many2one(
+        "account.move.line",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        groups="account.group_account_invoice,account.group_account_readonly",
+        help="The invoice line that invoiced this billable intervention.",
+    )
+    invoice_id = fields.Many2one(
+        related="invoice_line_id.move_id",
+        string="Invoice",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
+    invoice_status = fields.Selection(
+        [("none", "Nothing to invoice"), ("to_invoice", "To invoice"), ("invoiced", "Invoiced")],
+        compute="_compute_invoice_status",
+        store=True,
+        help="Billable work done is invoiced once, on the contract's next invoice or on the "
+        "monthly invoice of extra work; a cancelled invoice frees it.",
+    )
+    hours_rounded = fields.Float(
+        string="Hours Counted",
+        compute="_compute_hours_rounded",
+        help="Duration rounded as the contract says: the hours invoiced or drawn from the "
+        "prepaid balance.",
+    )
+    prepaid_hours = fields.Float(
+        string="Prepaid Hours Drawn",
+        compute="_compute_prepaid_hours",
+        help="Hours this covered intervention drew from the contract's prepaid balance; the "
+        "rest is billed as hours beyond the balance.",
+    )
+
     _sql_constraints = [
         (
             "name_company_unique",
@@ -278,14 +321,55 @@ class MaintenanceIntervention(models.Model):
         for intervention in self:
             intervention.hourly_rate = intervention.contract_id.extra_hourly_rate
 
-    @api.depends("coverage", "duration", "hourly_rate")
+    @api.depends("coverage", "duration", "hourly_rate", "contract_id.extra_rounding_minutes")
     def _compute_amount_billable(self):
         for intervention in self:
-            intervention.amount_billable = (
-                intervention.duration * intervention.hourly_rate
-                if intervention.coverage == "billable"
-                else 0.0
+            hours = (
+                intervention.contract_id._round_hours(intervention.duration)
+                if intervention.contract_id
+                else intervention.duration
             )
+            intervention.amount_billable = (
+                hours * intervention.hourly_rate if intervention.coverage == "billable" else 0.0
+            )
+
+    @api.depends("state", "coverage", "contract_id", "invoice_line_id.parent_state")
+    def _compute_invoice_status(self):
+        for intervention in self:
+            if (
+                intervention.invoice_line_id
+                and intervention.invoice_line_id.parent_state != "cancel"
+            ):
+                intervention.invoice_status = "invoiced"
+            elif (
+                intervention.coverage == "billable"
+                and intervention.contract_id
+                and intervention.state in CONSUMED_STATES
+            ):
+                intervention.invoice_status = "to_invoice"
+            else:
+                intervention.invoice_status = "none"
+
+    @api.depends("duration", "contract_id.extra_rounding_minutes")
+    def _compute_hours_rounded(self):
+        for intervention in self:
+            intervention.hours_rounded = (
+                intervention.contract_id._round_hours(intervention.duration)
+                if intervention.contract_id
+                else intervention.duration
+            )
+
+    def _compute_prepaid_hours(self):
+        # one ledger per contract, up to its last intervention shown
+        last_days = {}
+        for intervention in self.filtered(lambda i: i.contract_id and i.date):
+            contract = intervention.contract_id
+            last_days[contract] = max(last_days.get(contract, intervention.date), intervention.date)
+        drawn = {}
+        for contract, day in last_days.items():
+            drawn.update(contract._get_prepaid_ledger(day)["drawn"])
+        for intervention in self:
+            intervention.prepaid_hours = drawn.get(intervention._origin, 0.0)
 
     @api.constrains("scheduled_start", "scheduled_end", "actual_start", "actual_end", "duration")
     def _check_times(self):
@@ -420,6 +504,7 @@ class MaintenanceIntervention(models.Model):
                     )
                 )
         self._write_step({"state": "done"})
+        self._check_prepaid_thresholds()
         return True
 
     def action_sign(self):
@@ -448,12 +533,14 @@ class MaintenanceIntervention(models.Model):
     def action_cancel(self):
         if self.filtered(lambda i: i.state == "signed"):
             raise UserError(self.env._("A signed intervention report cannot be cancelled."))
+        self._check_not_invoiced()
         self._write_step({"state": "cancelled"})
         return True
 
     def action_reset_to_planned(self):
         if self.filtered(lambda i: i.state == "signed"):
             raise UserError(self.env._("A signed intervention report cannot be reopened."))
+        self._check_not_invoiced()
         self._write_step({"state": "planned"})
         return True
 
@@ -480,6 +567,24 @@ class MaintenanceIntervention(models.Model):
             intervention.message_post(body=body)
         return True
 
+    def _check_not_invoiced(self):
+        invoiced = self.filtered(lambda i: i.invoice_status == "invoiced")
+        if invoiced:
+            raise UserError(
+                self.env._(
+                    "The intervention %(reference)s is invoiced (%(invoice)s): cancel the "
+                    "invoice first.",
+                    reference=invoiced[0].name,
+                    invoice=invoiced[0].sudo().invoice_id.display_name,
+                )
+            )
+
+    def _check_prepaid_thresholds(self):
+        """Tell the account manager when the prepaid hours run low."""
+        today = fields.Date.context_today(self)
+        for contract in self.contract_id.filtered(lambda c: c.prepaid_hours_mode != "none"):
+            contract.sudo()._check_prepaid_thresholds(today)
+
     def _is_covered_by_contract(self):
         """Whether the contract includes this kind of work, for this ticket."""
         self.ensure_one()
@@ -501,12 +606,13 @@ class MaintenanceIntervention(models.Model):
             )
 
     def _get_signed_writable_fields(self):
-        """Fields that stay writable on a signed report: its chatter, activities and color;
-        everything the customer signed for, and the status, is frozen."""
+        """Fields that stay writable on a signed report: its chatter, activities, color and
+        the invoice line that bills it; everything the customer signed for, and the status,
+        is frozen."""
         return (
             set(self.env["mail.thread"]._fields)
             | set(self.env["mail.activity.mixin"]._fields)
-            | {"color"}
+            | {"color", "invoice_line_id"}
         )
 
     def _get_report_base_filename(self):

@@ -26,12 +26,41 @@ class MaintenanceInterventionPart(models.Model):
     )
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
     uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    currency_id = fields.Many2one(related="intervention_id.currency_id")
+    price_unit = fields.Float(
+        string="Unit Price",
+        digits="Product Price",
+        compute="_compute_price_unit",
+        store=True,
+        readonly=False,
+        help="Price of the part when its intervention is billable.",
+    )
+    invoice_line_id = fields.Many2one(
+        "account.move.line",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        groups="account.group_account_invoice,account.group_account_readonly",
+        help="The invoice line that invoiced this part.",
+    )
+    invoice_id = fields.Many2one(
+        related="invoice_line_id.move_id",
+        string="Invoice",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
 
     @api.depends("product_id")
     def _compute_name(self):
         for part in self:
             if part.product_id:
                 part.name = part.product_id.display_name
+
+    @api.depends("product_id")
+    def _compute_price_unit(self):
+        for part in self:
+            if part.product_id:
+                part.price_unit = part.product_id.lst_price
 
     @api.constrains("quantity")
     def _check_quantity(self):
@@ -45,7 +74,8 @@ class MaintenanceInterventionPart(models.Model):
         return parts
 
     def write(self, vals):
-        self.intervention_id._check_parts_editable()
+        if set(vals) - {"invoice_line_id"}:  # billing a part does not change the report
+            self.intervention_id._check_parts_editable()
         res = super().write(vals)
         if "intervention_id" in vals:
             self.intervention_id._check_parts_editable()
@@ -54,3 +84,15 @@ class MaintenanceInterventionPart(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_signed(self):
         self.intervention_id._check_parts_editable()
+
+    def _prepare_invoice_line_values(self):
+        self.ensure_one()
+        values = {
+            "name": f"{self.intervention_id.name} – {self.name}",
+            "quantity": self.quantity,
+            "price_unit": self.price_unit,
+        }
+        if self.product_id:
+            values["product_id"] = self.product_id.id
+            values["product_uom_id"] = self.product_id.uom_id.id
+        return values

@@ -43,3 +43,10 @@ class ResCompany(models.Model):
         help="Create an analytic account for each contract when it is activated and put it on "
         "every line it invoices.",
     )
+    maintenance_extra_product_id = fields.Many2one(
+        "product.product",
+        string="Extra Work Product",
+        domain=[("type", "=", "service")],
+        help="Service product of the invoice lines of billable interventions and of the hours "
+        "beyond the prepaid balance, unless the intervention names its own.",
+    )

@@ -28,3 +28,6 @@ class ResConfigSettings(models.TransientModel):
     maintenance_analytic_account = fields.Boolean(
         related="company_id.maintenance_analytic_account", readonly=False
     )
+    maintenance_extra_product_id = fields.Many2one(
+        related="company_id.maintenance_extra_product_id", readonly=False
+    )

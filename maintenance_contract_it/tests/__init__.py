@@ -6,6 +6,8 @@ from . import (
     test_billing,
     test_billing_concurrency,
     test_billing_dates,
+    test_billing_extras,
+    test_billing_prepaid,
     test_billing_tour,
     test_clause_rendering,
     test_clause_safety,

@@ -1,0 +1,288 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..models.maintenance_contract_prepaid_mixin import round_up_hours
+from .common import InterventionCommon, MaintenanceSlaCommon
+
+
+class BillingExtrasMixin:
+    """Invoicing of a contract's billing periods, as the billing job does it."""
+
+    @classmethod
+    def _create_period(cls, contract, date_start, date_end, invoice_date=None):
+        return cls.env["maintenance.contract.period"].create(
+            {
+                "contract_id": contract.id,
+                "date_start": date_start,
+                "date_end": date_end,
+                "invoice_date": invoice_date or date_start,
+            }
+        )
+
+    def _invoice(self, period):
+        """The invoice of ``period``, made by the invoicing job."""
+        move = self.env["maintenance.contract"]._invoice_periods(period)
+        self.assertEqual(period.move_id, move)
+        return move
+
+    def _cancel(self, period):
+        """Cancel the invoice of ``period``, as a user does."""
+        period.move_id.button_cancel()
+
+    def _extra_lines(self, move):
+        """Lines of ``move`` other than the recurring fees."""
+        fee_products = move.contract_id.line_ids.product_id
+        return move.invoice_line_ids.filtered(lambda line: line.product_id not in fee_products)
+
+
+@tagged("post_install", "-at_install")
+class TestBillingExtraWork(BillingExtrasMixin, InterventionCommon):
+    """Contract from the test template: monthly from 1 January 2026, invoiced in advance,
+    hourly rate 80.00, curative work covered, evolutive work billable."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.contract.extra_rounding_minutes = 15
+        cls.part_product = cls.env["product.product"].create(
+            {"name": "Power supply (test)", "type": "consu", "list_price": 15.0, "taxes_id": False}
+        )
+        cls.april = cls._create_period(cls.contract, "2026-04-01", "2026-04-30")
+        cls.may = cls._create_period(cls.contract, "2026-05-01", "2026-05-31")
+
+    def _billable_work(self):
+        """Evolutive (billable) work of 50 minutes on 10 March with two power supplies."""
+        intervention = self._create_intervention(
+            kind="evolutive",
+            actual_start="2026-03-10 08:00:00",
+            actual_end="2026-03-10 08:50:00",
+            part_ids=[Command.create({"product_id": self.part_product.id, "quantity": 2})],
+        )
+        intervention.action_done()
+        return intervention
+
+    def test_rounding(self):
+        self.assertEqual(round_up_hours(50 / 60, 15), 1.0)
+        self.assertEqual(round_up_hours(61 / 60, 15), 1.25)
+        self.assertEqual(round_up_hours(0.75, 15), 0.75)
+        self.assertEqual(round_up_hours(50 / 60, 0), 50 / 60)
+        self.assertEqual(round_up_hours(7 / 60, 10), 10 / 60)
+
+    def test_extra_work_billed_once(self):
+        intervention = self._billable_work()
+        part = intervention.part_ids
+        self.assertEqual(intervention.coverage, "billable")
+        self.assertEqual(intervention.invoice_status, "to_invoice")
+        self.assertEqual(intervention.hours_rounded, 1.0)
+        self.assertEqual(intervention.amount_billable, 80.0)
+        move = self._invoice(self.april)
+        self.assertEqual(self.april.amount_extra, 110.0)  # 1 h × 80.00 + 2 × 15.00
+        line = intervention.invoice_line_id
+        self.assertEqual(line.move_id, move)
+        # in the customer's language (English)
+        self.assertEqual(line.name, f"Intervention {intervention.name} – 03/10/2026 – 1.00 h")
+        self.assertEqual((line.quantity, line.price_unit, line.price_subtotal), (1.0, 80.0, 80.0))
+        self.assertEqual(line.maintenance_period_id, self.april)
+        self.assertEqual(part.invoice_line_id.move_id, move)
+        self.assertEqual(part.invoice_line_id.product_id, self.part_product)
+        self.assertEqual(part.invoice_line_id.quantity, 2.0)
+        self.assertEqual(part.invoice_line_id.price_subtotal, 30.0)
+        self.assertEqual(move.amount_untaxed, 250.0 + 110.0)  # fees + extra work
+        self.assertEqual(intervention.invoice_status, "invoiced")
+        self.assertEqual(intervention.invoice_id, move)
+        # the next invoice does not bill it again
+        next_move = self._invoice(self.may)
+        self.assertEqual(self.may.amount_extra, 0.0)
+        self.assertFalse(self._extra_lines(next_move))
+        self.assertEqual(next_move.amount_untaxed, 250.0)
+        with self.assertRaisesRegex(UserError, "is invoiced"):
+            intervention.action_reset_to_planned()
+
+    def test_cancelled_invoice_frees_the_work(self):
+        intervention = self._billable_work()
+        self._invoice(self.april)
+        self._cancel(self.april)
+        self.assertFalse(intervention.invoice_line_id)
+        self.assertFalse(intervention.part_ids.invoice_line_id)
+        self.assertEqual(intervention.invoice_status, "to_invoice")
+        self.assertEqual(self.april.state, "to_invoice")
+        move = self._invoice(self.april)
+        self.assertEqual(self.april.amount_extra, 110.0)
+        self.assertEqual(intervention.invoice_id, move)
+        # May's invoice does not take it while April is still to invoice
+        self._cancel(self.april)
+        self.may._compute_extra_amounts()
+        self.assertEqual(self.may.amount_extra, 0.0)
+        move = self._invoice(self.april)
+        # a deleted invoice frees it too
+        move.unlink()
+        self.assertFalse(intervention.invoice_line_id)
+        self.assertFalse(intervention.part_ids.invoice_line_id)
+        self.assertEqual(intervention.invoice_status, "to_invoice")
+
+    def test_work_after_the_invoice_date_waits(self):
+        intervention = self._create_intervention(
+            kind="evolutive",
+            actual_start="2026-04-10 08:00:00",
+            actual_end="2026-04-10 09:00:00",
+        )
+        intervention.action_done()
+        self._invoice(self.april)
+        self.assertEqual(self.april.amount_extra, 0.0)
+        self._invoice(self.may)
+        self.assertEqual(self.may.amount_extra, 80.0)
+        self.assertEqual(intervention.invoice_line_id.maintenance_period_id, self.may)
+
+    def test_covered_or_planned_work_is_not_billed(self):
+        covered = self._create_intervention(
+            kind="curative", actual_start="2026-03-10 08:00:00", actual_end="2026-03-10 09:00:00"
+        )
+        covered.action_done()
+        self._create_intervention(
+            kind="evolutive", actual_start="2026-03-11 08:00:00", actual_end="2026-03-11 09:00:00"
+        )
+        self.assertEqual(covered.invoice_status, "none")
+        self._invoice(self.april)
+        self.assertEqual(self.april.amount_extra, 0.0)
+        self.assertFalse(self._extra_lines(self.april.move_id))
+
+    def test_service_product_from_the_company_or_the_intervention(self):
+        service = self.env["product.product"].create(
+            {"name": "Extra work (test)", "type": "service", "taxes_id": False}
+        )
+        own = self.env["product.product"].create(
+            {"name": "On-site work (test)", "type": "service", "taxes_id": False}
+        )
+        self.company.maintenance_extra_product_id = service
+        first = self._billable_work()
+        second = self._billable_work()
+        second.product_id = own
+        self._invoice(self.april)
+        self.assertEqual(first.invoice_line_id.product_id, service)
+        self.assertEqual(second.invoice_line_id.product_id, own)
+        # the product does not change the label, the hours or the rate
+        self.assertEqual(second.invoice_line_id.price_subtotal, 80.0)
+        self.assertEqual(self.april.amount_extra, 220.0)
+
+    def test_monthly_invoice_of_extra_work(self):
+        self.contract.extra_invoicing = "monthly"
+        intervention = self._billable_work()
+        self._invoice(self.april)
+        self.assertEqual(self.april.amount_extra, 0.0)
+        self.assertFalse(intervention.invoice_line_id)
+        Contract = self.env["maintenance.contract"]
+        with freeze_time("2026-04-02"):
+            Contract._cron_invoice_billing_extras()
+            Contract._cron_invoice_billing_extras()
+        invoices = self.env["account.move"].search(
+            [("contract_id", "=", self.contract.id), ("id", "!=", self.april.move_id.id)]
+        )
+        self.assertEqual(len(invoices), 1)
+        self.assertEqual(invoices.amount_untaxed, 110.0)
+        self.assertEqual(invoices.partner_id, self.customer)
+        self.assertEqual(intervention.invoice_id, invoices)
+        self.assertEqual(intervention.part_ids.invoice_id, invoices)
+
+
+@tagged("post_install", "-at_install")
+class TestBillingSlaCredit(BillingExtrasMixin, MaintenanceSlaCommon):
+    """Priority "3" ticket of March (see test_sla_penalty): 75.00 of penalty, capped at 10 %
+    of the monthly fee of 250.00: 25.00."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time("2026-03-02 09:00:00"):  # Monday 10:00 Paris
+            cls.ticket = cls._create_ticket(priority="3")
+        with freeze_time("2026-03-02 10:30:00"):  # response 0.5 h late
+            cls.ticket.with_user(cls.agent).message_post(
+                body="On it", message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+        with freeze_time("2026-03-02 15:00:00"):  # resolution 1 h late
+            cls.ticket.stage_id = cls.stage_done
+        cls.march = cls._create_period(cls.contract, "2026-03-01", "2026-03-31")
+        cls.april = cls._create_period(cls.contract, "2026-04-01", "2026-04-30")
+        cls.may = cls._create_period(cls.contract, "2026-05-01", "2026-05-31")
+
+    def _credit_line(self, move):
+        return move.invoice_line_ids.filtered(lambda line: line.price_unit < 0)
+
+    def test_credit_on_the_next_invoice_once(self):
+        # invoiced in advance, March's own invoice comes before its breaches count
+        self._invoice(self.march)
+        self.assertEqual(self.march.amount_sla_credit, 0.0)
+        move = self._invoice(self.april)
+        self.assertEqual(self.april.amount_sla_credit, 25.0)
+        line = self._credit_line(move)
+        self.assertEqual(line.price_subtotal, -25.0)
+        start, end = "03/01/2026", "03/31/2026"
+        self.assertTrue(line.name.startswith(f"SLA service credit – period {start} – {end}"))
+        self.assertIn(self.ticket.display_name, line.name)
+        self.assertEqual(move.amount_untaxed, 250.0 - 25.0)
+        # May's invoice carries April's credit: none
+        move = self._invoice(self.may)
+        self.assertFalse(self._credit_line(move))
+        self.assertEqual(self.may.amount_sla_credit, 0.0)
+
+    def test_credit_in_the_customer_language(self):
+        self.customer.lang = "fr_FR"
+        move = self._invoice(self.april)
+        self.assertTrue(
+            self._credit_line(move).name.startswith(
+                "Crédit de service SLA – période du 01/03/2026 au 31/03/2026\n"
+            )
+        )
+
+    def test_credit_frozen(self):
+        self._invoice(self.april)
+        self.sla_policy.penalty_cap_percent = 50  # the penalty is now 75.00
+        self.april._compute_extra_amounts()
+        self.assertEqual(self.april.amount_sla_credit, 25.0)
+        self._cancel(self.april)
+        move = self._invoice(self.april)
+        self.assertEqual(self.april.amount_sla_credit, 25.0)
+        self.assertEqual(self._credit_line(move).price_subtotal, -25.0)
+        # before any invoice, the amount follows the policy
+        self.sla_policy.penalty_cap_percent = 0
+        other = self._create_contract(state="active")
+        period = self._create_period(other, "2026-04-01", "2026-04-30")
+        period._compute_extra_amounts()
+        self.assertEqual(period.amount_sla_credit, 0.0)  # no breach on that contract
+
+    def test_credit_in_arrears(self):
+        self.contract.billing_in_advance = False
+        self.march.invoice_date = date(2026, 4, 1)
+        move = self._invoice(self.march)
+        self.assertEqual(self.march.amount_sla_credit, 25.0)
+        self.assertEqual(self._credit_line(move).price_subtotal, -25.0)
+
+    def test_credit_of_a_last_period_cut_short_in_arrears(self):
+        self.contract.write(
+            {"billing_in_advance": False, "tacit_renewal": False, "date_end": date(2026, 3, 20)}
+        )
+        self.march.write({"date_end": date(2026, 3, 20), "invoice_date": date(2026, 3, 21)})
+        move = self._invoice(self.march)
+        self.assertEqual(self.march.amount_sla_credit, 25.0)
+        self.assertEqual(self._credit_line(move).price_subtotal, -25.0)
+
+    def test_credit_note_when_no_invoice_comes(self):
+        self._invoice(self.march)
+        self.contract.write({"date_end": date(2026, 3, 31), "state": "expired"})
+        with freeze_time("2026-04-02"):
+            self.env["maintenance.contract"]._cron_invoice_billing_extras()
+            self.env["maintenance.contract"]._cron_invoice_billing_extras()
+        credit_note = self.march.credit_move_id
+        self.assertEqual(credit_note.move_type, "out_refund")
+        self.assertEqual(credit_note.state, "draft")
+        self.assertEqual(credit_note.amount_untaxed, 25.0)
+        self.assertEqual(
+            self.env["account.move"].search_count(
+                [("contract_id", "=", self.contract.id), ("move_type", "=", "out_refund")]
+            ),
+            1,
+        )
