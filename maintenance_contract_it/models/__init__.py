@@ -1,4 +1,8 @@
-# The capability mixins of maintenance.contract load before the contract that inherits them.
+# Abstract models (shared mixins, then the contract's capabilities, which import other models'
+# constants) load before the models that inherit them.
+from . import maintenance_step_mixin
+
+# isort: split
 from . import (
     maintenance_clause_mixin,
     maintenance_contract_billing_mixin,

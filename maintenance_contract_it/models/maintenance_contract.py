@@ -64,10 +64,6 @@ RENEWAL_FIELDS = (
 )
 # Fields that define the first term, counted from the start: fixed once the contract renewed.
 FIRST_TERM_FIELDS = ("date_start", "initial_term", "initial_term_unit")
-# Context key of the writes made by the contract's steps (actions, wizards, scheduled jobs,
-# amendments). Its value is an object that JSON-RPC cannot send, so no client can pass it.
-LIFECYCLE_CONTEXT_KEY = "maintenance_contract_lifecycle"
-_LIFECYCLE = object()
 
 
 class MaintenanceContract(models.Model):
@@ -78,6 +74,7 @@ class MaintenanceContract(models.Model):
     # The contract's capabilities are mixins, one file each (see readme/DEVELOP.md); they
     # come first so that their overrides run before mail.thread's.
     _inherit = [
+        "maintenance.step.mixin",
         "maintenance.contract.terms",
         "maintenance.contract.document.mixin",
         "maintenance.contract.revision.mixin",
@@ -458,7 +455,7 @@ class MaintenanceContract(models.Model):
                     or "/"
                 )
         contracts = super().create(vals_list)
-        if not contracts._is_lifecycle_step():
+        if not contracts._is_step():
             for contract in contracts:
                 recorded = [
                     fname
@@ -477,15 +474,8 @@ class MaintenanceContract(models.Model):
             self._add_mandatory_clauses()
         return res
 
-    def _is_lifecycle_step(self):
-        """Whether the current write is made by one of the contract's steps."""
-        return self.env.context.get(LIFECYCLE_CONTEXT_KEY) is _LIFECYCLE
-
-    def _write_lifecycle(self, vals):
-        """Write ``vals`` as a step of the contract's life (activation, renewal, notice,
-        expiry, amendment...): the only way to change its status, what its steps record and
-        the term of a contract in force."""
-        return self.with_context(**{LIFECYCLE_CONTEXT_KEY: _LIFECYCLE}).write(vals)
+    def _state_change_message(self):
+        return self._protected_fields_message(["state"])
 
     def _get_changed_fields(self, vals, fnames):
         """The fields among ``fnames`` that ``vals`` changes on at least one contract."""
@@ -525,7 +515,7 @@ class MaintenanceContract(models.Model):
                     contract=", ".join(renewed.mapped("name")),
                 )
             )
-        if self._is_lifecycle_step():
+        if self._is_step():
             return
         lifecycle = self._get_changed_fields(vals, LIFECYCLE_FIELDS)
         if lifecycle:
@@ -601,7 +591,7 @@ class MaintenanceContract(models.Model):
                         issues="\n".join(f"- {issue}" for issue in issues),
                     )
                 )
-        self._write_lifecycle({"state": "active"})
+        self._write_step({"state": "active"})
         for contract in self:
             self.env["maintenance.contract.term"].create(contract._prepare_initial_term_values())
             contract.message_post(
@@ -620,7 +610,7 @@ class MaintenanceContract(models.Model):
                 ("draft",),
                 self.env._("Only a draft contract can be cancelled: %(contract)s is %(state)s."),
             )
-        self._write_lifecycle({"state": "cancelled"})
+        self._write_step({"state": "cancelled"})
         return True
 
     def action_reset_to_draft(self):
@@ -632,7 +622,7 @@ class MaintenanceContract(models.Model):
                     "Only a cancelled contract can be reset to draft: %(contract)s is %(state)s."
                 ),
             )
-        self._write_lifecycle({"state": "draft"})
+        self._write_step({"state": "draft"})
         return True
 
     def action_open_notice_wizard(self):
@@ -817,7 +807,7 @@ class MaintenanceContract(models.Model):
             values.update(date_end=date_end, anchor_date=date_end + ONE_DAY, anchor_months=0)
         values["renewal_type"] = renewal_type
         term = self.env["maintenance.contract.term"].create(values)
-        self._write_lifecycle({"date_end": term.date_end, "renewal_count": term.sequence})
+        self._write_step({"date_end": term.date_end, "renewal_count": term.sequence})
         if renewal_type == "tacit":
             body = self.env._(
                 "Contract renewed by tacit renewal until %(end)s (renewal %(count)s).",
@@ -844,7 +834,7 @@ class MaintenanceContract(models.Model):
 
     def _expire(self):
         self.ensure_one()
-        self._write_lifecycle({"state": "expired"})
+        self._write_step({"state": "expired"})
         self._billing_on_contract_end()
         self.message_post(
             body=self.env._(
@@ -855,7 +845,7 @@ class MaintenanceContract(models.Model):
 
     def _terminate(self):
         self.ensure_one()
-        self._write_lifecycle({"state": "terminated"})
+        self._write_step({"state": "terminated"})
         self.message_post(
             body=self.env._(
                 "Contract terminated: notice given on %(notice)s, last day %(end)s.",
@@ -920,7 +910,7 @@ class MaintenanceContract(models.Model):
         contract right away when its effective end is already past."""
         self.ensure_one()
         self._check_can_give_notice()
-        self._write_lifecycle(values)
+        self._write_step(values)
         self._billing_on_contract_end()
         if self.notice_given_by == "customer":
             body = self.env._(

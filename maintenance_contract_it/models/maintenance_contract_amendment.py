@@ -19,8 +19,6 @@ AMENDMENT_STATES = [
 MANAGER_GROUP = "maintenance_contract_it.group_maintenance_contract_manager"
 # Context key of the writes made by the amendment's steps (Confirm, Apply, Cancel, Reset).
 # Its value is an object that JSON-RPC cannot send, so no client can pass it.
-STEP_CONTEXT_KEY = "maintenance_contract_amendment_step"
-_STEP = object()
 
 
 # Internal fields, that customers (portal users) must not read.
@@ -33,7 +31,7 @@ class MaintenanceContractAmendment(models.Model):
 
     _name = "maintenance.contract.amendment"
     _description = "Contract Amendment"
-    _inherit = ["mail.thread"]
+    _inherit = ["maintenance.step.mixin", "mail.thread"]
     _order = "contract_id, number desc"
     _check_company_auto = True
 
@@ -147,15 +145,9 @@ class MaintenanceContractAmendment(models.Model):
             contract = self.env["maintenance.contract"].browse(vals["contract_id"])
             vals["number"] = self._next_number(contract)
             vals["name"] = f"{contract.name}/A{vals['number']:02d}"
-        amendments = super().create(vals_list)
-        if not self._is_step() and amendments.filtered(lambda a: a.state != "draft"):
-            raise UserError(self._state_change_message())
-        return amendments
+        return super().create(vals_list)
 
     def write(self, vals):
-        if "state" in vals and not self._is_step():
-            if self.filtered(lambda a: a.state != vals["state"]):
-                raise UserError(self._state_change_message())
         if "contract_id" in vals:
             moved = self.filtered(
                 lambda a: a.contract_id.id != vals["contract_id"]
@@ -171,13 +163,6 @@ class MaintenanceContractAmendment(models.Model):
                     )
                 )
         return super().write(vals)
-
-    def _is_step(self):
-        return self.env.context.get(STEP_CONTEXT_KEY) is _STEP
-
-    def _write_step(self, vals):
-        """Write ``vals`` as a step of the amendment (its status included)."""
-        return self.with_context(**{STEP_CONTEXT_KEY: _STEP}).write(vals)
 
     def _state_change_message(self):
         return self.env._(
@@ -417,7 +402,7 @@ class MaintenanceContractAmendment(models.Model):
         if not self.date_end_new or self.date_end_new == contract.date_end:
             return []
         before = contract.date_end
-        contract._write_lifecycle({"date_end": self.date_end_new})
+        contract._write_step({"date_end": self.date_end_new})
         return [
             (
                 self.env._("End date"),

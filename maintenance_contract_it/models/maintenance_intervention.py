@@ -20,8 +20,6 @@ USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
 MANAGER_GROUP = "maintenance_contract_it.group_maintenance_contract_manager"
 # Context key of the writes made by the report's own steps (Done, Sign, Cancel, Reset, Unlock).
 # Its value is an object that JSON-RPC cannot send, so no client can pass it.
-STEP_CONTEXT_KEY = "maintenance_intervention_step"
-_STEP = object()
 
 
 class MaintenanceIntervention(models.Model):
@@ -30,7 +28,8 @@ class MaintenanceIntervention(models.Model):
 
     _name = "maintenance.intervention"
     _description = "Intervention Report"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["maintenance.step.mixin", "mail.thread", "mail.activity.mixin"]
+    _step_initial_state = "planned"
     _order = "scheduled_start desc, id desc"
     _check_company_auto = True
 
@@ -418,18 +417,13 @@ class MaintenanceIntervention(models.Model):
                     .next_by_code("maintenance.intervention")
                     or "/"
                 )
-        interventions = super().create(vals_list)
-        if not self._is_step() and interventions.filtered(lambda i: i.state != "planned"):
-            raise UserError(self._state_change_message())
-        return interventions
+        return super().create(vals_list)
 
     def write(self, vals):
-        if "state" in vals and not self._is_step():
-            if self.filtered(lambda i: i.state != vals["state"]):
-                raise UserError(self._state_change_message())
         signed = self.filtered(lambda i: i.state == "signed")
         if signed and not self._is_step():
-            locked = set(vals) - self._get_signed_writable_fields()
+            # the status is refused by maintenance.step.mixin, with its own message
+            locked = set(vals) - self._get_signed_writable_fields() - {"state"}
             if locked:
                 raise UserError(
                     self.env._(
@@ -444,14 +438,6 @@ class MaintenanceIntervention(models.Model):
                     )
                 )
         return super().write(vals)
-
-    def _is_step(self):
-        """Whether the current write is made by one of the report's own steps."""
-        return self.env.context.get(STEP_CONTEXT_KEY) is _STEP
-
-    def _write_step(self, vals):
-        """Write ``vals`` as a step of the report (state and signature included)."""
-        return self.with_context(**{STEP_CONTEXT_KEY: _STEP}).write(vals)
 
     def _state_change_message(self):
         return self.env._(

@@ -406,7 +406,7 @@ class TestSmallerChecks(RefusalMixin, MaintenanceContractCommon):
                     contract.with_user(self.manager).write(vals)
                 # not even a step of the contract or the superuser can do it
                 with self.assertRefused(UserError, "has been renewed"):
-                    contract.sudo()._write_lifecycle(vals)
+                    contract.sudo()._write_step(vals)
         self.assertEqual(contract.date_end, date(2027, 12, 31))
         self.assertEqual(contract.date_start, date(2026, 1, 1))
 
@@ -448,7 +448,7 @@ class TestIntegrityRpc(RefusalMixin, MaintenanceContractCommon, HttpCase):
                 "maintenance.contract",
                 "write",
                 [[self.contract.id], {"state": "terminated"}],
-                {"context": {"maintenance_contract_lifecycle": True}},
+                {"context": {"maintenance_step": True}},
             )
         self.contract.invalidate_recordset()
         self.assertEqual(self.contract.state, "active")

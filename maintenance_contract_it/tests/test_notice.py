@@ -64,7 +64,7 @@ class TestNotice(LifecycleCommon):
         soon = self._create_active_contract()  # deadline 30 Sep 2026
         later = self._create_active_contract(notice_period=1)  # deadline 30 Nov 2026
         noticed = self._create_active_contract()
-        noticed._write_lifecycle({"termination_date": noticed.date_end})
+        noticed._write_step({"termination_date": noticed.date_end})
         with freeze_time("2026-09-05"):
             domain = safe_eval(
                 domain_source.get("domain"),

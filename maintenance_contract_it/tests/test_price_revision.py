@@ -168,7 +168,7 @@ class TestPriceRevision(MaintenanceContractCommon):
     def test_only_active_contracts_revised(self):
         self._publish()
         contract = self._revised_contract()
-        contract._write_lifecycle({"state": "draft"})
+        contract._write_step({"state": "draft"})
         with freeze_time("2025-01-01"):
             contract._cron_price_revision()
         self.assertFalse(contract.revision_ids)

@@ -43,7 +43,7 @@ class TestTicketContract(MaintenanceSlaCommon):
         )
 
     def test_no_active_contract_is_billable(self):
-        self.contract._write_lifecycle({"state": "draft"})
+        self.contract._write_step({"state": "draft"})
         ticket = self._create_ticket()
         self.assertFalse(ticket.contract_id)
         self.assertTrue(ticket.not_covered)

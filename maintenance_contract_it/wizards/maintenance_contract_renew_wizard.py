@@ -70,10 +70,10 @@ class MaintenanceContractRenewWizard(models.TransientModel):
         computed_end = contract._prepare_next_term_values(months)["date_end"]
         custom_end = self.date_end if self.date_end != computed_end else False
         if self.update_renewal_term:
-            contract._write_lifecycle(
+            contract._write_step(
                 {"renewal_term": self.renewal_term, "renewal_term_unit": self.renewal_term_unit}
             )
         if contract.state == "expired":
-            contract._write_lifecycle({"state": "active"})
+            contract._write_step({"state": "active"})
         contract._renew("express", months=months, date_end=custom_end)
         return {"type": "ir.actions.act_window_close"}
