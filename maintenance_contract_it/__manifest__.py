@@ -47,6 +47,8 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
+        "views/portal_helpdesk_templates.xml",
+        "views/portal_intervention_templates.xml",
         "wizards/maintenance_contract_create_wizard_views.xml",
         "wizards/maintenance_contract_notice_wizard_views.xml",
         "wizards/maintenance_contract_renew_wizard_views.xml",
@@ -77,6 +79,8 @@
             "maintenance_contract_it/static/src/tours/maintenance_intervention_tour.js",
             "maintenance_contract_it/static/src/tours/maintenance_contract_give_notice_tour.js",
             "maintenance_contract_it/static/src/tours/maintenance_ticket_sla_tour.js",
+            "maintenance_contract_it/static/src/tours/portal_ticket_tour.js",
+            "maintenance_contract_it/static/src/tours/portal_intervention_sign_tour.js",
         ],
     },
 }

@@ -1,1 +1,3 @@
 from . import main
+from . import portal_helpdesk
+from . import portal_intervention
