@@ -1,3 +1,1 @@
-from . import main
-from . import portal_helpdesk
-from . import portal_intervention
+from . import main, portal_helpdesk, portal_intervention

@@ -1,10 +1,12 @@
+import re
+
 from werkzeug.urls import url_encode
 
 from odoo import fields, http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError
-from odoo.http import request
+from odoo.http import content_disposition, request
 from odoo.tools import consteq, format_datetime, str2bool
 
 REPORT_XMLID = "maintenance_contract_it.maintenance_contract_report_action"
@@ -17,28 +19,29 @@ CONTRACT_PAGE_INTERVENTIONS = 5
 
 
 def portal_lang_redirect(document, access_token, partner=None):
-    """On a link with an access token opened by a visitor who is not logged in, show the
-    page in the language of the customer's contact rather than the browser's: redirect to
-    the same URL behind the contact's language prefix, unless the URL already has one.
+    """On the first visit of a link with an access token (an emailed link) by a visitor who
+    is not logged in, show the page in the language of the customer's contact rather than
+    the browser's: redirect once to the same URL behind the contact's language prefix. The
+    visitor may switch language afterwards.
 
     :param partner: the contact the link was sent to (default: the document's customer)
     :return: a redirection, or None to render the page as requested
     """
     if not access_token or not request.env.user._is_public():
         return None
+    visited = request.session.get("mcit_portal_lang_visited", [])
+    key = f"{document._name},{document.id}"
+    if key in visited:
+        return None
+    request.session["mcit_portal_lang_visited"] = (visited + [key])[-50:]
     lang_code = (partner or document.partner_id).lang
     if not lang_code or lang_code == request.lang.code:
         return None
     lang = request.env["res.lang"]._get_data(code=lang_code)
     if not lang or lang.code not in request.env["res.lang"]._get_frontend():
         return None
-    httprequest = request.httprequest
-    # a language in the URL was removed by the routing: the page is in the asked language
-    original_path = httprequest.environ.get("REQUEST_URI", httprequest.path).split("?")[0]
-    if original_path != httprequest.path:
-        return None
-    query = url_encode(httprequest.args)
-    return request.redirect(f"/{lang.url_code}{httprequest.path}?{query}")
+    query = url_encode(request.httprequest.args)
+    return request.redirect(f"/{lang.url_code}{request.httprequest.path}?{query}")
 
 
 def portal_link_partner(document, pid=None, hash=None):
@@ -188,12 +191,15 @@ class MaintenanceContractPortal(CustomerPortal):
         )
         if not amendment or not request.env.ref(AMENDMENT_REPORT_XMLID, raise_if_not_found=False):
             return request.redirect(contract_sudo.get_portal_url())
-        return self._show_report(
-            model=amendment,
-            report_type="pdf",
-            report_ref=AMENDMENT_REPORT_XMLID,
-            download=str2bool(download or "0", False),
+        response = self._show_report(
+            model=amendment, report_type="pdf", report_ref=AMENDMENT_REPORT_XMLID
         )
+        if str2bool(download or "0", False):
+            filename = request.env._("Amendment %(reference)s", reference=amendment.name)
+            response.headers["Content-Disposition"] = content_disposition(
+                "%s.pdf" % re.sub(r"\W+", "_", filename)
+            )
+        return response
 
     def _get_portal_amendments(self, contract_sudo):
         """The amendments of the contract its customer may read: confirmed or applied."""

@@ -1,8 +1,8 @@
 from werkzeug.exceptions import Forbidden
 
+from odoo import http
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
 from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
-from odoo import http
 from odoo.http import request
 
 from .main import MaintenanceContractPortal

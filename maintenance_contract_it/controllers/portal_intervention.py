@@ -96,7 +96,9 @@ class MaintenanceInterventionPortal(MaintenanceContractPortalHelpdesk):
             raise MissingError(request.env._("This intervention report is not available."))
         return intervention_sudo
 
-    @http.route(["/my/interventions/<int:intervention_id>"], type="http", auth="public", website=True)
+    @http.route(
+        ["/my/interventions/<int:intervention_id>"], type="http", auth="public", website=True
+    )
     def portal_my_maintenance_intervention(
         self, intervention_id, access_token=None, report_type=None, download=False, **kw
     ):
@@ -131,7 +133,9 @@ class MaintenanceInterventionPortal(MaintenanceContractPortalHelpdesk):
             False,
             **kw,
         )
-        return request.render("maintenance_contract_it.portal_maintenance_intervention_page", values)
+        return request.render(
+            "maintenance_contract_it.portal_maintenance_intervention_page", values
+        )
 
     @http.route(
         ["/my/interventions/<int:intervention_id>/sign"], type="json", auth="public", website=True

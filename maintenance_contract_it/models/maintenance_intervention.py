@@ -458,9 +458,7 @@ class MaintenanceIntervention(models.Model):
         self.ensure_one()
         if self.state == "signed":
             raise UserError(
-                self.env._(
-                    "The intervention %(reference)s is already signed.", reference=self.name
-                )
+                self.env._("The intervention %(reference)s is already signed.", reference=self.name)
             )
         if self.state != "done":
             raise UserError(
