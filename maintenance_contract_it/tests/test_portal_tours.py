@@ -20,6 +20,7 @@ class TestPortalTours(HttpCase):
                 "parent_id": customer.id,
                 "email": "claire@tour.example",
                 "tz": "Europe/Paris",
+                "lang": "en_US",
             }
         )
         new_test_user(

@@ -9,7 +9,7 @@ registry.category("web_tour.tours").add("maintenance_portal_ticket_tour", {
         },
         {
             content: "The contract is preselected",
-            trigger: "select[name='contract_id'] option:selected:contains('MC/')",
+            trigger: "select[name='contract_id']:has(option:selected:contains('MC/'))",
         },
         {
             content: "Choose the covered equipment",
