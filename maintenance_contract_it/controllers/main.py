@@ -196,9 +196,8 @@ class MaintenanceContractPortal(CustomerPortal):
         )
         if str2bool(download or "0", False):
             filename = request.env._("Amendment %(reference)s", reference=amendment.name)
-            response.headers["Content-Disposition"] = content_disposition(
-                "%s.pdf" % re.sub(r"\W+", "_", filename)
-            )
+            safe_name = re.sub(r"\W+", "_", filename)
+            response.headers["Content-Disposition"] = content_disposition(f"{safe_name}.pdf")
         return response
 
     def _get_portal_amendments(self, contract_sudo):
