@@ -48,6 +48,8 @@
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
         "views/maintenance_contract_period_views.xml",
+        "views/portal_helpdesk_templates.xml",
+        "views/portal_intervention_templates.xml",
         "wizards/maintenance_contract_create_wizard_views.xml",
         "wizards/maintenance_contract_notice_wizard_views.xml",
         "wizards/maintenance_contract_renew_wizard_views.xml",
@@ -79,6 +81,8 @@
             "maintenance_contract_it/static/src/tours/maintenance_contract_give_notice_tour.js",
             "maintenance_contract_it/static/src/tours/maintenance_ticket_sla_tour.js",
             "maintenance_contract_it/static/src/tours/maintenance_billing_tour.js",
+            "maintenance_contract_it/static/src/tours/portal_ticket_tour.js",
+            "maintenance_contract_it/static/src/tours/portal_intervention_sign_tour.js",
         ],
     },
 }

@@ -1,10 +1,59 @@
-from odoo import http
+import re
+
+from werkzeug.urls import url_encode
+
+from odoo import fields, http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError
-from odoo.http import request
+from odoo.http import content_disposition, request
+from odoo.tools import consteq, format_datetime, str2bool
 
 REPORT_XMLID = "maintenance_contract_it.maintenance_contract_report_action"
+AMENDMENT_REPORT_XMLID = "maintenance_contract_it.action_report_maintenance_contract_amendment"
+# Amendments and interventions a customer may read (as the portal record rules say).
+PORTAL_AMENDMENT_STATES = ("confirmed", "applied")
+PORTAL_INTERVENTION_STATES = ("done", "signed")
+# Number of interventions listed on the contract page.
+CONTRACT_PAGE_INTERVENTIONS = 5
+
+
+def portal_lang_redirect(document, access_token, partner=None):
+    """On the first visit of a link with an access token (an emailed link) by a visitor who
+    is not logged in, show the page in the language of the customer's contact rather than
+    the browser's: redirect once to the same URL behind the contact's language prefix. The
+    visitor may switch language afterwards.
+
+    :param partner: the contact the link was sent to (default: the document's customer)
+    :return: a redirection, or None to render the page as requested
+    """
+    if not access_token or not request.env.user._is_public():
+        return None
+    visited = request.session.get("mcit_portal_lang_visited", [])
+    key = f"{document._name},{document.id}"
+    if key in visited:
+        return None
+    request.session["mcit_portal_lang_visited"] = (visited + [key])[-50:]
+    lang_code = (partner or document.partner_id).lang
+    if not lang_code or lang_code == request.lang.code:
+        return None
+    lang = request.env["res.lang"]._get_data(code=lang_code)
+    if not lang or lang.code not in request.env["res.lang"]._get_frontend():
+        return None
+    query = url_encode(request.httprequest.args)
+    return request.redirect(f"/{lang.url_code}{request.httprequest.path}?{query}")
+
+
+def portal_link_partner(document, pid=None, hash=None):
+    """The contact a portal link was sent to, when the link is signed for them."""
+    if pid and hash:
+        try:
+            partner_id = int(pid)
+        except ValueError:
+            return None
+        if consteq(document._sign_token(partner_id), hash):
+            return request.env["res.partner"].sudo().browse(partner_id).exists()
+    return None
 
 
 class MaintenanceContractPortal(CustomerPortal):
@@ -94,25 +143,157 @@ class MaintenanceContractPortal(CustomerPortal):
                 return request.not_found()
             return request.redirect("/my")
 
+        redirect = portal_lang_redirect(
+            contract_sudo,
+            access_token,
+            portal_link_partner(contract_sudo, kw.get("pid"), kw.get("hash")),
+        )
+        if redirect:
+            return redirect
         report = request.env.ref(REPORT_XMLID, raise_if_not_found=False)
         if report_type in ("html", "pdf", "text") and report:
             return self._show_report(
                 model=contract_sudo,
                 report_type=report_type,
                 report_ref=REPORT_XMLID,
-                download=download,
+                download=str2bool(download or "0", False),
             )
 
         values = self._get_page_view_values(
             contract_sudo,
             access_token,
-            {
-                "contract": contract_sudo,
-                "page_name": "maintenance_contract",
-                "report_available": bool(report),
-            },
+            dict(
+                self._prepare_maintenance_contract_service_values(contract_sudo),
+                contract=contract_sudo,
+                page_name="maintenance_contract",
+                report_available=bool(report),
+            ),
             "my_maintenance_contracts_history",
             False,
             **kw,
         )
         return request.render("maintenance_contract_it.portal_maintenance_contract_page", values)
+
+    @http.route(
+        ["/my/contracts/<int:contract_id>/amendments/<int:amendment_id>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_my_maintenance_contract_amendment(
+        self, contract_id, amendment_id, access_token=None, download=False, **kw
+    ):
+        """The PDF of an amendment, for whoever may read its contract."""
+        try:
+            contract_sudo = self._document_check_access(
+                "maintenance.contract", contract_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        amendment = self._get_portal_amendments(contract_sudo).filtered(
+            lambda a: a.id == amendment_id
+        )
+        if not amendment or not request.env.ref(AMENDMENT_REPORT_XMLID, raise_if_not_found=False):
+            return request.redirect(contract_sudo.get_portal_url())
+        response = self._show_report(
+            model=amendment, report_type="pdf", report_ref=AMENDMENT_REPORT_XMLID
+        )
+        if str2bool(download or "0", False):
+            filename = request.env._("Amendment %(reference)s", reference=amendment.name)
+            safe_name = re.sub(r"\W+", "_", filename)
+            response.headers["Content-Disposition"] = content_disposition(f"{safe_name}.pdf")
+        return response
+
+    def _get_portal_amendments(self, contract_sudo):
+        """The amendments of the contract its customer may read: confirmed or applied."""
+        return (
+            request.env["maintenance.contract.amendment"]
+            .sudo()
+            .search(
+                [("contract_id", "=", contract_sudo.id), ("state", "in", PORTAL_AMENDMENT_STATES)],
+                order="number desc, id desc",
+            )
+        )
+
+    def _prepare_maintenance_contract_service_values(self, contract_sudo):
+        """What the contract page shows of the service: the SLA compliance of the current
+        billing period, the open tickets, the last interventions and the amendments.
+
+        ``contract_sudo`` comes from :meth:`_document_check_access`; only what belongs to
+        this contract is read from it."""
+        today = fields.Date.context_today(contract_sudo)
+        period_start, period_end = contract_sudo._get_billing_period(today)
+        tickets = contract_sudo.ticket_ids
+        interventions = contract_sudo.intervention_ids.filtered(
+            lambda i: i.state in PORTAL_INTERVENTION_STATES
+        )
+        open_tickets = tickets.filtered(lambda t: not t.closed).sorted(
+            lambda t: (t.sla_resolution_deadline or fields.Datetime.now(), t.id)
+        )
+        return {
+            "period_start": period_start,
+            "period_end": period_end,
+            "sla_compliance": self._get_sla_compliance(
+                contract_sudo, tickets, period_start, period_end
+            ),
+            "open_tickets": open_tickets,
+            "interventions": interventions.sorted(
+                lambda i: (i.date or fields.Date.today(), i.id), reverse=True
+            )[:CONTRACT_PAGE_INTERVENTIONS],
+            "intervention_count": len(interventions),
+            "amendments": self._get_portal_amendments(contract_sudo),
+            "amendment_report_available": bool(
+                request.env.ref(AMENDMENT_REPORT_XMLID, raise_if_not_found=False)
+            ),
+            "billing_frequency_label": self._get_billing_frequency_label(contract_sudo),
+            "format_portal_datetime": self._get_portal_datetime_formatter(),
+        }
+
+    def _get_sla_compliance(self, contract_sudo, tickets, period_start, period_end):
+        """Targets met and missed per target (response, resolution) among the tickets whose
+        deadline falls in the period; targets still running count in neither.
+
+        :return: dict target -> dict ``met``, ``missed``, ``percent`` (False without any)"""
+        if not contract_sudo.sla_policy_id:
+            return {}
+        start, end = contract_sudo._sla_period_bounds(period_start, period_end)
+        compliance = {}
+        for target in ("response", "resolution"):
+            statuses = [
+                ticket[f"sla_{target}_status"]
+                for ticket in tickets
+                if ticket[f"sla_{target}_deadline"]
+                and start <= ticket[f"sla_{target}_deadline"] < end
+            ]
+            met, missed = statuses.count("met"), statuses.count("breached")
+            compliance[target] = {
+                "met": met,
+                "missed": missed,
+                "percent": round(100.0 * met / (met + missed)) if met + missed else False,
+            }
+        return compliance
+
+    def _get_billing_frequency_label(self, contract_sudo):
+        return {
+            "monthly": request.env._("per month"),
+            "quarterly": request.env._("per quarter"),
+            "semiannual": request.env._("per half-year"),
+            "yearly": request.env._("per year"),
+        }.get(contract_sudo.billing_frequency, "")
+
+    def _get_portal_timezone(self, document=None):
+        """The timezone of the portal user, or of the customer of a document opened through
+        an access token."""
+        user = request.env.user
+        partner = user.partner_id if not user._is_public() else document and document.partner_id
+        return (partner and partner.tz) or "UTC"
+
+    def _get_portal_datetime_formatter(self, document=None):
+        """A function formatting a UTC datetime in the portal user's timezone and language."""
+        tz = self._get_portal_timezone(document)
+        env = request.env
+
+        def format_portal_datetime(value):
+            return format_datetime(env, value, tz=tz, dt_format="short") if value else ""
+
+        return format_portal_datetime

@@ -28,7 +28,7 @@ class MaintenanceIntervention(models.Model):
 
     _name = "maintenance.intervention"
     _description = "Intervention Report"
-    _inherit = ["maintenance.step.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["maintenance.step.mixin", "portal.mixin", "mail.thread", "mail.activity.mixin"]
     _step_initial_state = "planned"
     _order = "scheduled_start desc, id desc"
     _check_company_auto = True
@@ -604,3 +604,31 @@ class MaintenanceIntervention(models.Model):
     def _get_report_base_filename(self):
         self.ensure_one()
         return self.env._("Intervention %(reference)s", reference=self.name)
+
+    def _compute_access_url(self):
+        res = super()._compute_access_url()
+        for intervention in self:
+            intervention.access_url = f"/my/interventions/{intervention.id}"
+        return res
+
+    def _portal_sign(self, name, signature):
+        """Sign the report online, as the customer ``name`` with the drawn ``signature``
+        (base64 image), through :meth:`action_sign`."""
+        self.ensure_one()
+        if self.state == "signed":
+            raise UserError(
+                self.env._("The intervention %(reference)s is already signed.", reference=self.name)
+            )
+        if self.state != "done":
+            raise UserError(
+                self.env._(
+                    "The intervention %(reference)s is not waiting for a signature.",
+                    reference=self.name,
+                )
+            )
+        if not (name or "").strip() or not signature:
+            raise UserError(self.env._("Your name and your signature are required to sign."))
+        self.write(
+            {"signed_by": name.strip(), "signature": signature, "signed_on": fields.Datetime.now()}
+        )
+        return self.action_sign()

@@ -22,6 +22,8 @@ from . import (
     test_notice,
     test_partner,
     test_portal,
+    test_portal_service,
+    test_portal_tours,
     test_preventive_plan,
     test_price_revision,
     test_reminders,
