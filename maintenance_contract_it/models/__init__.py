@@ -6,6 +6,7 @@ from . import (
     maintenance_contract_preventive_mixin,
     maintenance_contract_revision_mixin,
     maintenance_contract_sla_mixin,
+    maintenance_portal_signature_mixin,
 )
 
 # isort: split

@@ -33,3 +33,8 @@ class ResCompany(models.Model):
         string="Send Termination Acknowledgements",
         help="Email the customer an acknowledgement when notice of termination is recorded.",
     )
+    maintenance_activate_on_signature = fields.Boolean(
+        string="Activate on Signature",
+        help="Activate a contract as soon as the customer signs it on the portal; otherwise "
+        "its account manager gets a to-do to activate it.",
+    )

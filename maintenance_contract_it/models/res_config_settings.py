@@ -22,3 +22,6 @@ class ResConfigSettings(models.TransientModel):
     maintenance_auto_send_termination_ack = fields.Boolean(
         related="company_id.maintenance_auto_send_termination_ack", readonly=False
     )
+    maintenance_activate_on_signature = fields.Boolean(
+        related="company_id.maintenance_activate_on_signature", readonly=False
+    )
