@@ -13,6 +13,8 @@ from . import (
     test_notice,
     test_partner,
     test_portal,
+    test_portal_signing,
+    test_portal_signing_tours,
     test_preventive_plan,
     test_price_revision,
     test_reminders,

@@ -1,8 +1,8 @@
 import {registry} from "@web/core/registry";
 
 // A contact allowed to give notice ends the contract on the portal: the end date announced
-// before confirming is the one recorded.
-let announcedEndDate = null;
+// before confirming is the one recorded (kept in the session storage across the pages).
+const KEY = "maintenance_portal_notice_end_date";
 
 registry.category("web_tour.tours").add("maintenance_portal_notice", {
     steps: () => [
@@ -15,7 +15,7 @@ registry.category("web_tour.tours").add("maintenance_portal_notice", {
             content: "The effective end date is stated before confirming",
             trigger: ".o_mcit_notice_end_date:not(:empty)",
             run() {
-                announcedEndDate = this.anchor.textContent.trim();
+                sessionStorage.setItem(KEY, this.anchor.textContent.trim());
             },
         },
         {
@@ -28,6 +28,7 @@ registry.category("web_tour.tours").add("maintenance_portal_notice", {
             trigger: ".o_mcit_notice_ok strong",
             run() {
                 const recorded = this.anchor.textContent.trim();
+                const announcedEndDate = sessionStorage.getItem(KEY);
                 if (recorded !== announcedEndDate) {
                     throw new Error(
                         `The contract ends on ${recorded}, ${announcedEndDate} was announced`
