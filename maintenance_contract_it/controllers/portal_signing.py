@@ -109,9 +109,7 @@ class MaintenanceContractSigningPortal(MaintenanceContractPortal):
     def portal_maintenance_contract_accept(
         self, contract_id, access_token=None, name=None, signature=None
     ):
-        return self._portal_sign(
-            "maintenance.contract", contract_id, access_token, name, signature
-        )
+        return self._portal_sign("maintenance.contract", contract_id, access_token, name, signature)
 
     @http.route(
         ["/my/contracts/<int:contract_id>/refuse"],
@@ -224,9 +222,7 @@ class MaintenanceContractSigningPortal(MaintenanceContractPortal):
             return None
         return contract_sudo
 
-    @http.route(
-        ["/my/contracts/<int:contract_id>/notice"], type="http", auth="user", website=True
-    )
+    @http.route(["/my/contracts/<int:contract_id>/notice"], type="http", auth="user", website=True)
     def portal_maintenance_contract_notice(self, contract_id, **kw):
         contract_sudo = self._get_notice_contract(contract_id)
         if not contract_sudo:

@@ -1073,9 +1073,7 @@ class MaintenanceContract(models.Model):
                     "The contract could not be activated automatically: %(error)s",
                     error=error.args[0],
                 )
-        self._schedule_signature_activity(
-            self.env._("Signed by the customer: activate"), note=note
-        )
+        self._schedule_signature_activity(self.env._("Signed by the customer: activate"), note=note)
 
     def _portal_can_give_notice(self, partner):
         """Whether ``partner`` (a contact of the customer) may give notice on the portal."""

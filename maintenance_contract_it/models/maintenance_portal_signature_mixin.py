@@ -66,7 +66,9 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
                 "default_res_ids": self.ids,
                 "default_template_id": template.id,
                 "default_composition_mode": "comment",
-                "default_email_layout_xmlid": "mail.mail_notification_layout_with_responsible_signature",
+                "default_email_layout_xmlid": (
+                    "mail.mail_notification_layout_with_responsible_signature"
+                ),
                 "force_email": True,
             },
         }

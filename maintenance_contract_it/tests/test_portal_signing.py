@@ -119,9 +119,7 @@ class PortalSigningCommon(MaintenanceContractCommon, HttpCase):
         return self.url_open(url, data=dict(data, csrf_token=http.Request.csrf_token(self)))
 
     def _todo_summaries(self, contract):
-        return contract.activity_ids.filtered(
-            lambda a: a.user_id == self.manager
-        ).mapped("summary")
+        return contract.activity_ids.filtered(lambda a: a.user_id == self.manager).mapped("summary")
 
 
 @tagged("post_install", "-at_install")
@@ -289,9 +287,7 @@ class TestPortalSigning(PortalSigningCommon):
     def test_refuse_other_customer(self):
         self.authenticate("mcit_sign_bruno", "mcit_sign_bruno")
         self._post(f"/my/contracts/{self.draft.id}/refuse", refuse_reason="Not mine")
-        self.assertFalse(
-            self.draft.message_ids.filtered(lambda m: "Not mine" in (m.body or ""))
-        )
+        self.assertFalse(self.draft.message_ids.filtered(lambda m: "Not mine" in (m.body or "")))
 
     # Amendments
 
@@ -356,9 +352,7 @@ class TestPortalSigning(PortalSigningCommon):
         )
         self.assertEqual(self.amendment.state, "draft")
         self.assertIn("We keep the current term", self.amendment.message_ids[0].body)
-        self.assertTrue(
-            any(self.amendment.name in s for s in self._todo_summaries(self.active))
-        )
+        self.assertTrue(any(self.amendment.name in s for s in self._todo_summaries(self.active)))
 
     # RPC
 
