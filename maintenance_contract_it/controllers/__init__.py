@@ -1,1 +1,1 @@
-from . import main, portal_helpdesk, portal_intervention
+from . import main, portal_helpdesk, portal_intervention, portal_signing

@@ -13,6 +13,7 @@ from . import (
     maintenance_contract_revision_mixin,
     maintenance_contract_sla_mixin,
     maintenance_contract_terms,
+    maintenance_portal_signature_mixin,
 )
 
 # isort: split

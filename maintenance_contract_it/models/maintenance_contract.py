@@ -83,6 +83,7 @@ class MaintenanceContract(models.Model):
         "maintenance.contract.preventive.mixin",
         "maintenance.contract.billing.mixin",
         "maintenance.contract.prepaid.mixin",
+        "maintenance.portal.signature.mixin",
         "portal.mixin",
         "mail.thread",
         "mail.activity.mixin",
@@ -1149,3 +1150,99 @@ class MaintenanceContract(models.Model):
         today = fields.Date.context_today(self)
         contracts = self.search([("state", "=", "active")])
         run_batched(contracts, "_send_reminders", today)
+
+    # Signing and notice on the portal (see maintenance.portal.signature.mixin)
+
+    notice_partner_id = fields.Many2one(
+        "res.partner",
+        string="Notice Given By (Contact)",
+        readonly=True,
+        copy=False,
+        help="The customer's contact who gave notice on the portal.",
+    )
+
+    def _get_signature_report_xmlid(self):
+        return "maintenance_contract_it.maintenance_contract_report_action"
+
+    def _get_signature_mail_template_xmlid(self):
+        return "maintenance_contract_it.mail_template_contract_signature_request"
+
+    def _get_signature_account_manager(self):
+        return self.user_id
+
+    def _on_portal_signed(self):
+        """Activate the signed contract when its company says so and it can be; else its
+        account manager gets a to-do to activate it."""
+        self.ensure_one()
+        note = None
+        if self.company_id.maintenance_activate_on_signature:
+            try:
+                with self.env.cr.savepoint():
+                    self.action_activate()
+                return
+            except (UserError, ValidationError) as error:
+                note = self.env._(
+                    "The contract could not be activated automatically: %(error)s",
+                    error=error.args[0],
+                )
+        self._schedule_signature_activity(self.env._("Signed by the customer: activate"), note=note)
+
+    def _portal_can_give_notice(self, partner):
+        """Whether ``partner`` (a contact of the customer) may give notice on the portal."""
+        self.ensure_one()
+        return bool(
+            partner
+            and self.state == "active"
+            and self.tacit_renewal
+            and not self.termination_date
+            and partner.commercial_partner_id == self.commercial_partner_id
+            and partner.sudo().maintenance_can_give_notice
+        )
+
+    def _portal_get_notice_end_date(self):
+        """Effective end of the contract if the customer gives notice today."""
+        self.ensure_one()
+        return self._get_notice_end_date(fields.Date.context_today(self))
+
+    def _portal_give_notice(self, partner):
+        """Record the notice that ``partner`` gives on the portal today, as the internal
+        notice wizard would, send the customer a receipt and tell the account manager.
+        ``self`` is sudo, after the caller's access checks."""
+        self.ensure_one()
+        self._lock_for_portal_update()
+        self._check_can_give_notice()
+        if not self.tacit_renewal:
+            raise UserError(
+                self.env._(
+                    "The contract %(contract)s ends by itself on %(end)s: no notice is needed.",
+                    contract=self.name,
+                    end=format_date(self.env, self.date_end),
+                )
+            )
+        if not self._portal_can_give_notice(partner):
+            raise AccessError(
+                self.env._(
+                    "%(contact)s is not allowed to give notice on the contract %(contract)s.",
+                    contact=partner.display_name,
+                    contract=self.name,
+                )
+            )
+        wizard = self.env["maintenance.contract.notice.wizard"].create(
+            {
+                "contract_id": self.id,
+                "notice_date": fields.Date.context_today(self),
+                "given_by": "customer",
+                "channel": "portal",
+            }
+        )
+        wizard._check_dates()
+        self._record_notice(dict(wizard._prepare_notice_values(), notice_partner_id=partner.id))
+        self._send_customer_email("maintenance_contract_it.mail_template_portal_notice_receipt")
+        self._schedule_signature_activity(
+            self.env._(
+                "Notice given online by %(contact)s: the contract ends on %(end)s",
+                contact=partner.display_name,
+                end=format_date(self.env, self.termination_date),
+            )
+        )
+        return True

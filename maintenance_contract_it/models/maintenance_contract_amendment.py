@@ -31,7 +31,12 @@ class MaintenanceContractAmendment(models.Model):
 
     _name = "maintenance.contract.amendment"
     _description = "Contract Amendment"
-    _inherit = ["maintenance.step.mixin", "mail.thread"]
+    _inherit = [
+        "maintenance.step.mixin",
+        "maintenance.portal.signature.mixin",
+        "portal.mixin",
+        "mail.thread",
+    ]
     _order = "contract_id, number desc"
     _check_company_auto = True
 
@@ -432,3 +437,30 @@ class MaintenanceContractAmendment(models.Model):
             _logger.info("%s: contract held by another worker, applied later", self.name)
             return
         self._apply()
+
+    # Signing on the portal (see maintenance.portal.signature.mixin)
+
+    def _compute_access_url(self):
+        res = super()._compute_access_url()
+        for amendment in self:
+            amendment.access_url = (
+                f"/my/contracts/{amendment.contract_id.id}/amendments/{amendment.id}"
+            )
+        return res
+
+    def _get_signature_report_xmlid(self):
+        return "maintenance_contract_it.action_report_maintenance_contract_amendment"
+
+    def _get_signature_mail_template_xmlid(self):
+        return "maintenance_contract_it.mail_template_amendment_signature_request"
+
+    def _get_signature_account_manager(self):
+        return self.contract_id.user_id
+
+    def _get_signature_activity_record(self):
+        # amendments have no activities: the to-do goes on their contract
+        return self.contract_id
+
+    def _on_portal_signed(self):
+        """The amendment signed by the customer is confirmed."""
+        self.action_confirm()

@@ -50,3 +50,8 @@ class ResCompany(models.Model):
         help="Service product of the invoice lines of billable interventions and of the hours "
         "beyond the prepaid balance, unless the intervention names its own.",
     )
+    maintenance_activate_on_signature = fields.Boolean(
+        string="Activate on Signature",
+        help="Activate a contract as soon as the customer signs it on the portal; otherwise "
+        "its account manager gets a to-do to activate it.",
+    )

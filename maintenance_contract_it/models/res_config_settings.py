@@ -31,3 +31,6 @@ class ResConfigSettings(models.TransientModel):
     maintenance_extra_product_id = fields.Many2one(
         related="company_id.maintenance_extra_product_id", readonly=False
     )
+    maintenance_activate_on_signature = fields.Boolean(
+        related="company_id.maintenance_activate_on_signature", readonly=False
+    )

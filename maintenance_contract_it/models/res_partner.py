@@ -60,3 +60,10 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
+
+    maintenance_can_give_notice = fields.Boolean(
+        string="May Give Notice Online",
+        groups=USER_GROUP,
+        help="This contact may give notice of termination of the customer's maintenance "
+        "contracts on the portal.",
+    )

@@ -23,6 +23,8 @@ from . import (
     test_partner,
     test_portal,
     test_portal_service,
+    test_portal_signing,
+    test_portal_signing_tours,
     test_portal_tours,
     test_preventive_plan,
     test_price_revision,

@@ -1,0 +1,180 @@
+from markupsafe import Markup
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_datetime
+
+# Fields that customers (portal users) must not read are restricted to this group: the
+# portal page shows the signature through the controller, after its access checks.
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+
+
+class MaintenancePortalSignatureMixin(models.AbstractModel):
+    """A document that the customer signs, or refuses, online on the portal: a contract or
+    an amendment. The document is signed while it is a draft; the model says what signing
+    does (``_on_portal_signed``), which report is the signed copy and which email asks for
+    the signature."""
+
+    _name = "maintenance.portal.signature.mixin"
+    _description = "Document Signed on the Portal"
+
+    signature = fields.Image(
+        copy=False, attachment=True, max_width=1024, max_height=1024, groups=USER_GROUP
+    )
+    signed_by = fields.Char(copy=False, readonly=True, groups=USER_GROUP)
+    signed_on = fields.Datetime(copy=False, readonly=True, groups=USER_GROUP)
+
+    # Hooks of the models
+
+    def _get_signature_report_xmlid(self):
+        """XML id of the report whose PDF is the signed copy."""
+        raise NotImplementedError
+
+    def _get_signature_mail_template_xmlid(self):
+        """XML id of the email that asks the customer to sign."""
+        raise NotImplementedError
+
+    def _get_signature_account_manager(self):
+        """User told when the customer signs or refuses."""
+        raise NotImplementedError
+
+    def _get_signature_activity_record(self):
+        """Record that gets the account manager's to-do about the signature."""
+        return self
+
+    def _on_portal_signed(self):
+        """What signing does to the document (run as superuser, after the checks)."""
+        raise NotImplementedError
+
+    # Actions
+
+    def action_send_for_signature(self):
+        """Open the email composer with the signature request, a link to the portal."""
+        self.ensure_one()
+        self.check_access("write")
+        self._check_can_be_signed()
+        template = self.env.ref(self._get_signature_mail_template_xmlid())
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send for Signature"),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": (
+                    "mail.mail_notification_layout_with_responsible_signature"
+                ),
+                "force_email": True,
+            },
+        }
+
+    # Business methods
+
+    def _has_to_be_signed(self):
+        self.ensure_one()
+        return self.state == "draft" and not self.sudo().signature
+
+    def _check_can_be_signed(self):
+        self.ensure_one()
+        document = self.sudo()
+        if document.signature:
+            raise UserError(
+                self.env._(
+                    "%(document)s was already signed by %(name)s on %(date)s: it cannot be "
+                    "signed again.",
+                    document=document.display_name,
+                    name=document.signed_by,
+                    date=format_datetime(self.env, document.signed_on),
+                )
+            )
+        if document.state != "draft":
+            raise UserError(
+                self.env._(
+                    "%(document)s is no longer a draft: it cannot be signed or refused.",
+                    document=document.display_name,
+                )
+            )
+
+    def _lock_for_portal_update(self):
+        """Lock the document's row so that two requests sent at once (two signatures, two
+        notices) cannot both pass the checks: the second waits, then sees the first."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL("SELECT id FROM %s WHERE id = %s FOR UPDATE", SQL.identifier(self._table), self.id)
+        )
+        self.invalidate_recordset()
+
+    def _portal_sign(self, name, signature, ip_address, partner):
+        """Sign the document as ``name`` (drawn ``signature``, base64), for ``partner``, from
+        ``ip_address``: the signed PDF is attached to the message that records it. The caller
+        checked the access to the document; ``self`` is sudo."""
+        self.ensure_one()
+        self._lock_for_portal_update()
+        self._check_can_be_signed()
+        name = (name or "").strip()
+        if not name:
+            raise UserError(self.env._("Enter your name to sign."))
+        if not signature:
+            raise UserError(self.env._("Draw or type your signature to sign."))
+        now = fields.Datetime.now()
+        self.write({"signature": signature, "signed_by": name, "signed_on": now})
+        report = self.env["ir.actions.report"].sudo()
+        pdf = report._render_qweb_pdf(self._get_signature_report_xmlid(), self.ids)[0]
+        filename = self.env._("%(document)s - signed.pdf", document=self.display_name)
+        self.message_post(
+            body=self.env._(
+                "Signed online by %(name)s on %(date)s (UTC) from the IP address %(ip)s.",
+                name=name,
+                date=fields.Datetime.to_string(now),
+                ip=ip_address or self.env._("unknown"),
+            ),
+            attachments=[(filename.replace("/", "-"), pdf)],
+            author_id=partner.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self._on_portal_signed()
+        return True
+
+    def _portal_refuse(self, reason, partner):
+        """The customer refuses to sign, for ``reason``: the document stays a draft and its
+        account manager gets a to-do. ``self`` is sudo, after the caller's access checks."""
+        self.ensure_one()
+        self._lock_for_portal_update()
+        self._check_can_be_signed()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Say why you refuse to sign."))
+        self.message_post(
+            body=Markup("<p>%s</p><p>%s</p>")
+            % (
+                self.env._(
+                    "%(contact)s refused to sign online, for this reason:",
+                    contact=partner.display_name,
+                ),
+                reason,
+            ),
+            author_id=partner.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self._schedule_signature_activity(
+            self.env._(
+                "%(document)s refused by the customer: %(reason)s",
+                document=self.display_name,
+                reason=reason[:100],
+            )
+        )
+        return True
+
+    def _schedule_signature_activity(self, summary, note=None):
+        self.ensure_one()
+        user = self._get_signature_account_manager() or self.create_uid
+        return self._get_signature_activity_record().activity_schedule(
+            "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id
+        )
