@@ -1,12 +1,10 @@
-import re
-
 from werkzeug.urls import url_encode
 
 from odoo import fields, http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError
-from odoo.http import content_disposition, request
+from odoo.http import request
 from odoo.tools import consteq, format_datetime, str2bool
 
 REPORT_XMLID = "maintenance_contract_it.maintenance_contract_report_action"
@@ -173,36 +171,6 @@ class MaintenanceContractPortal(CustomerPortal):
             **kw,
         )
         return request.render("maintenance_contract_it.portal_maintenance_contract_page", values)
-
-    @http.route(
-        ["/my/contracts/<int:contract_id>/amendments/<int:amendment_id>"],
-        type="http",
-        auth="public",
-        website=True,
-    )
-    def portal_my_maintenance_contract_amendment(
-        self, contract_id, amendment_id, access_token=None, download=False, **kw
-    ):
-        """The PDF of an amendment, for whoever may read its contract."""
-        try:
-            contract_sudo = self._document_check_access(
-                "maintenance.contract", contract_id, access_token
-            )
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        amendment = self._get_portal_amendments(contract_sudo).filtered(
-            lambda a: a.id == amendment_id
-        )
-        if not amendment or not request.env.ref(AMENDMENT_REPORT_XMLID, raise_if_not_found=False):
-            return request.redirect(contract_sudo.get_portal_url())
-        response = self._show_report(
-            model=amendment, report_type="pdf", report_ref=AMENDMENT_REPORT_XMLID
-        )
-        if str2bool(download or "0", False):
-            filename = request.env._("Amendment %(reference)s", reference=amendment.name)
-            safe_name = re.sub(r"\W+", "_", filename)
-            response.headers["Content-Disposition"] = content_disposition(f"{safe_name}.pdf")
-        return response
 
     def _get_portal_amendments(self, contract_sudo):
         """The amendments of the contract its customer may read: confirmed or applied."""

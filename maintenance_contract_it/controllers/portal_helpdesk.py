@@ -71,6 +71,15 @@ class MaintenanceContractTicketController(HelpdeskTicketController):
         )
         return values
 
+    @http.route()
+    def support_ticket_close(self, **kw):
+        """helpdesk_mgmt closes the ticket it is given as superuser, whoever asks: only the
+        users who may read the ticket may close it (closing stops its SLA clocks)."""
+        ticket = request.env["helpdesk.ticket"].browse(parse_id(kw.get("ticket_id"))).exists()
+        if not ticket or not ticket.has_access("read"):
+            raise Forbidden(request.env._("You cannot close this ticket."))
+        return super().support_ticket_close(**kw)
+
     def _prepare_submit_ticket_vals(self, **kw):
         vals = super()._prepare_submit_ticket_vals(**kw)
         contract_id = parse_id(kw.get("contract_id"))

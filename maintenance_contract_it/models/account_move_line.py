@@ -1,5 +1,8 @@
 from odoo import fields, models
 
+# Internal fields, that customers (portal users) must not read.
+EMPLOYEE_GROUP = "base.group_user"
+
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
@@ -10,4 +13,5 @@ class AccountMoveLine(models.Model):
         index="btree_not_null",
         copy=False,
         ondelete="restrict",
+        groups=EMPLOYEE_GROUP,
     )

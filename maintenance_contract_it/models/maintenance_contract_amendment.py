@@ -448,6 +448,10 @@ class MaintenanceContractAmendment(models.Model):
             )
         return res
 
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Amendment %(reference)s", reference=self.name)
+
     def _get_signature_report_xmlid(self):
         return "maintenance_contract_it.action_report_maintenance_contract_amendment"
 

@@ -22,6 +22,10 @@ BILLED_STATES = ("active", "expired", "terminated")
 MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "yearly": 12}
 
 
+# Internal fields, that customers (portal users) must not read.
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+
+
 class MaintenanceContractBillingMixin(models.AbstractModel):
     """Invoicing of a contract through Odoo Accounting: its billing periods, the invoices of
     the periods due (scheduled job and "Invoice now"), the credit note of the days not used
@@ -39,13 +43,18 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         copy=False,
         check_company=True,
         help="Set on every invoice line of the contract, for the analytic reports.",
+        groups=USER_GROUP,
     )
     period_ids = fields.One2many(
-        "maintenance.contract.period", "contract_id", string="Billing Periods", readonly=True
+        "maintenance.contract.period",
+        "contract_id",
+        string="Billing Periods",
+        readonly=True,
+        groups=USER_GROUP,
     )
-    next_invoice_date = fields.Date(compute="_compute_next_invoice")
+    next_invoice_date = fields.Date(compute="_compute_next_invoice", groups=USER_GROUP)
     next_invoice_amount = fields.Monetary(
-        compute="_compute_next_invoice", currency_field="currency_id"
+        compute="_compute_next_invoice", currency_field="currency_id", groups=USER_GROUP
     )
 
     def _compute_next_invoice(self):

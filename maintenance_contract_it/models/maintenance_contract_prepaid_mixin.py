@@ -30,6 +30,11 @@ def round_up_hours(hours, minutes):
     return math.ceil(seconds / step) * step / 3600.0
 
 
+# Internal fields, that customers (portal users) must not read (the prepaid terms and
+# balance are the customer's business: the portal shows them).
+USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+
+
 class MaintenanceContractPrepaidMixin(models.AbstractModel):
     _name = "maintenance.contract.prepaid.mixin"
     _description = "Contract Extra Work and Prepaid Hours"
@@ -67,8 +72,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         "they expire at the end of that period). Otherwise they expire.",
     )
     prepaid_rollover_cap = fields.Float(
-        string="Rollover Cap (hours)",
-        help="Most hours carried over to the next period; 0: no cap.",
+        string="Rollover Cap (hours)", help="Most hours carried over to the next period; 0: no cap."
     )
     prepaid_hours_total = fields.Float(
         string="Prepaid Hours this Period",
@@ -86,7 +90,10 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         help="Covered hours of this period beyond the balance: billed at the hourly rate.",
     )
     prepaid_block_ids = fields.One2many(
-        "maintenance.contract.prepaid.block", "contract_id", string="Blocks of Hours Bought"
+        "maintenance.contract.prepaid.block",
+        "contract_id",
+        string="Blocks of Hours Bought",
+        groups=USER_GROUP,
     )
 
     @api.depends_context("tz")

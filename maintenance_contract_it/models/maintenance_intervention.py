@@ -198,6 +198,7 @@ class MaintenanceIntervention(models.Model):
         domain=[("type", "=", "service")],
         help="Product of the invoice line of this billable intervention; empty: the "
         "company's product for extra work.",
+        groups=USER_GROUP,
     )
     invoice_line_id = fields.Many2one(
         "account.move.line",
@@ -219,18 +220,21 @@ class MaintenanceIntervention(models.Model):
         store=True,
         help="Billable work done is invoiced once, on the contract's next invoice or on the "
         "monthly invoice of extra work; a cancelled invoice frees it.",
+        groups=USER_GROUP,
     )
     hours_rounded = fields.Float(
         string="Hours Counted",
         compute="_compute_hours_rounded",
         help="Duration rounded as the contract says: the hours invoiced or drawn from the "
         "prepaid balance.",
+        groups=USER_GROUP,
     )
     prepaid_hours = fields.Float(
         string="Prepaid Hours Drawn",
         compute="_compute_prepaid_hours",
         help="Hours this covered intervention drew from the contract's prepaid balance; the "
         "rest is billed as hours beyond the balance.",
+        groups=USER_GROUP,
     )
 
     _sql_constraints = [
@@ -592,13 +596,13 @@ class MaintenanceIntervention(models.Model):
             )
 
     def _get_signed_writable_fields(self):
-        """Fields that stay writable on a signed report: its chatter, activities, color and
-        the invoice line that bills it; everything the customer signed for, and the status,
-        is frozen."""
+        """Fields that stay writable on a signed report: its chatter, activities, color,
+        portal access token and the invoice line that bills it; everything the customer signed
+        for, and the status, is frozen."""
         return (
             set(self.env["mail.thread"]._fields)
             | set(self.env["mail.activity.mixin"]._fields)
-            | {"color", "invoice_line_id"}
+            | {"color", "invoice_line_id", "access_token"}
         )
 
     def _get_report_base_filename(self):

@@ -25,6 +25,7 @@ from . import (
     test_portal_service,
     test_portal_signing,
     test_portal_signing_tours,
+    test_portal_ticket_close,
     test_portal_tours,
     test_preventive_plan,
     test_price_revision,

@@ -249,7 +249,7 @@ class TestBillingSlaCredit(BillingExtrasMixin, MaintenanceSlaCommon):
         self.assertEqual(self._credit_line(move).price_subtotal, -25.0)
         # before any invoice, the amount follows the policy
         self.sla_policy.penalty_cap_percent = 0
-        other = self._create_contract(state="active")
+        other = self._create_active_contract()
         period = self._create_period(other, "2026-04-01", "2026-04-30")
         period._compute_extra_amounts()
         self.assertEqual(period.amount_sla_credit, 0.0)  # no breach on that contract
@@ -262,9 +262,8 @@ class TestBillingSlaCredit(BillingExtrasMixin, MaintenanceSlaCommon):
         self.assertEqual(self._credit_line(move).price_subtotal, -25.0)
 
     def test_credit_of_a_last_period_cut_short_in_arrears(self):
-        self.contract.write(
-            {"billing_in_advance": False, "tacit_renewal": False, "date_end": date(2026, 3, 20)}
-        )
+        self.contract.write({"billing_in_advance": False, "tacit_renewal": False})
+        self.contract._write_step({"date_end": date(2026, 3, 20)})  # as an amendment does
         self.march.write({"date_end": date(2026, 3, 20), "invoice_date": date(2026, 3, 21)})
         move = self._invoice(self.march)
         self.assertEqual(self.march.amount_sla_credit, 25.0)
@@ -272,7 +271,7 @@ class TestBillingSlaCredit(BillingExtrasMixin, MaintenanceSlaCommon):
 
     def test_credit_note_when_no_invoice_comes(self):
         self._invoice(self.march)
-        self.contract.write({"date_end": date(2026, 3, 31), "state": "expired"})
+        self.contract._write_step({"date_end": date(2026, 3, 31), "state": "expired"})
         with freeze_time("2026-04-02"):
             self.env["maintenance.contract"]._cron_invoice_billing_extras()
             self.env["maintenance.contract"]._cron_invoice_billing_extras()

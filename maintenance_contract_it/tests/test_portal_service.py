@@ -56,7 +56,7 @@ class PortalServiceCommon(InterventionCommon):
         cls.contract_b = cls._create_contract(
             partner_id=cls.customer_b.id, equipment_ids=[Command.set(cls.router_b.ids)]
         )
-        cls.contract_b.state = "active"
+        cls.contract_b.action_activate()
         cls.ticket = cls._create_ticket(equipment_id=cls.server.id)
         cls.ticket_b = cls._create_ticket(partner=cls.contact_b, name="Router of B is down")
         cls.intervention = cls._done_intervention(
@@ -218,7 +218,7 @@ class TestPortalService(PortalServiceCommon, HttpCase):
         self.assertNotIn(amendment.reason, other.text)
         self.assertNotEqual(other.headers.get("Content-Type"), "application/pdf")
         self.authenticate("mcit_portal_b", "mcit_portal_b")
-        response = self.url_open(url + "?download=true")
+        response = self.url_open(url + "?report_type=pdf&download=true")
         self.assertEqual(response.status_code, 200)
         self.assertIn("attachment", response.headers.get("Content-Disposition", ""))
 

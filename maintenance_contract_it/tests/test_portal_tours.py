@@ -57,9 +57,10 @@ class TestPortalTours(HttpCase):
                 "include_curative": True,
                 "sla_policy_id": policy.id,
                 "equipment_ids": [Command.set(cls.server.ids)],
+                "zero_fee_reason": "Tour",
             }
         )
-        cls.contract.state = "active"
+        cls.contract.action_activate()
         now = fields.Datetime.now().replace(microsecond=0) - timedelta(hours=2)
         cls.intervention = cls.env["maintenance.intervention"].create(
             {
