@@ -346,10 +346,17 @@ class MaintenanceContract(models.Model):
             else:
                 contract.period_start = contract.period_end = False
 
-    @api.depends("line_ids.price_subtotal", "billing_frequency")
+    @api.depends(
+        "line_ids.price_subtotal",
+        "line_ids.is_prepaid_hours",
+        "prepaid_hours_mode",
+        "billing_frequency",
+    )
     def _compute_amounts(self):
         for contract in self:
-            contract.amount_period = sum(contract.line_ids.mapped("price_subtotal"))
+            contract.amount_period = sum(
+                contract._get_recurring_fee_lines().mapped("price_subtotal")
+            )
             contract.amount_yearly = contract.amount_period * PERIODS_PER_YEAR.get(
                 contract.billing_frequency, 1
             )

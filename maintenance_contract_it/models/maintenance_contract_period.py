@@ -213,7 +213,7 @@ class MaintenanceContractPeriod(models.Model):
         digits = self.env["decimal.precision"].precision_get("Product Price")
         lang = self.partner_id.lang or self.env.lang
         values = []
-        for line in contract.line_ids:
+        for line in contract._get_recurring_fee_lines():
             description = line.with_context(lang=lang).name or line.product_id.display_name
             values.append(
                 {

@@ -190,6 +190,15 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
 
     # Hours
 
+    def _get_recurring_fee_lines(self):
+        """The fee lines invoiced every period: all of them, except the lines selling blocks
+        of prepaid hours of a contract in block mode (a block is invoiced when it is
+        bought)."""
+        self.ensure_one()
+        if self.prepaid_hours_mode == "block":
+            return self.line_ids.filtered(lambda line: not line.is_prepaid_hours)
+        return self.line_ids
+
     def _get_service_period(self, day):
         """First and last day of the billing period containing ``day``, as the contract is
         billed (anchored on its start or calendar periods), from the contract's start."""

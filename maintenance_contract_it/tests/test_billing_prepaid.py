@@ -202,6 +202,19 @@ class TestBillingPrepaidBlock(BillingExtrasMixin, InterventionCommon):
             self.assertEqual(self.contract.prepaid_hours_left, 0.0)
             self.assertEqual(self.contract.prepaid_hours_overage, 4.0)
 
+    def test_block_line_not_invoiced_every_period(self):
+        """The line selling blocks is invoiced when a block is bought, never as a fee of the
+        period; the other fee lines are."""
+        fees = self.contract.line_ids.filtered(lambda line: not line.is_prepaid_hours)
+        expected = sum(fees.mapped("price_subtotal"))
+        self.assertEqual(self.contract.amount_period, expected)
+        period = self._create_period(self.contract, "2026-05-01", "2026-05-31")
+        lines = period._prepare_fee_line_values()
+        self.assertEqual(len(lines), len(fees))
+        self.assertNotIn(self.block_product.id, [values["product_id"] for values in lines])
+        self.contract.prepaid_hours_mode = "period"
+        self.assertEqual(self.contract.amount_period, expected + 700.0)
+
     def test_buy_block_rights_and_checks(self):
         with self.assertRaises(AccessError):
             self.contract.with_user(self.user).action_buy_prepaid_block()
