@@ -183,6 +183,25 @@ class MaintenanceContractPortal(CustomerPortal):
             )
         )
 
+    def _get_portal_invoices(self, contract_sudo):
+        """The posted customer invoices and credit notes of the contract, newest first.
+
+        Read as superuser: ``contract_sudo`` has passed :meth:`_document_check_access` and only
+        the moves of this contract are read; each links to its own portal page with its
+        access token."""
+        return (
+            request.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("contract_id", "=", contract_sudo.id),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "posted"),
+                ],
+                order="invoice_date desc, id desc",
+            )
+        )
+
     def _prepare_maintenance_contract_service_values(self, contract_sudo):
         """What the contract page shows of the service: the SLA compliance of the current
         billing period, the open tickets, the last interventions and the amendments.
@@ -210,6 +229,7 @@ class MaintenanceContractPortal(CustomerPortal):
             )[:CONTRACT_PAGE_INTERVENTIONS],
             "intervention_count": len(interventions),
             "amendments": self._get_portal_amendments(contract_sudo),
+            "invoices": self._get_portal_invoices(contract_sudo),
             "amendment_report_available": bool(
                 request.env.ref(AMENDMENT_REPORT_XMLID, raise_if_not_found=False)
             ),

@@ -22,6 +22,7 @@ from . import (
     test_notice,
     test_partner,
     test_portal,
+    test_portal_invoices,
     test_portal_service,
     test_portal_signing,
     test_portal_signing_tours,
