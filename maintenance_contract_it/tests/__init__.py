@@ -7,6 +7,7 @@ from . import (
     test_billing_concurrency,
     test_billing_dates,
     test_billing_extras,
+    test_billing_overdue,
     test_billing_prepaid,
     test_billing_tour,
     test_clause_rendering,
