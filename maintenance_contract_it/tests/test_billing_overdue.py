@@ -3,7 +3,9 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .test_billing import BillingCommon
@@ -18,6 +20,12 @@ class TestBillingOverdue(BillingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.maintenance_overdue_activity_days = 10
+        cls.immediate = cls.env.ref("account.account_payment_term_immediate")
+
+    @classmethod
+    def _billing_contract(cls, date_start, price=300.0, activate=True, partner=None, **values):
+        values.setdefault("payment_term_id", cls.immediate.id)
+        return super()._billing_contract(date_start, price, activate, partner, **values)
 
     def _posted_invoices(self, contract, day=date(2027, 3, 1)):
         """The monthly invoices (in advance, due on their date) of January to March 2027."""
@@ -36,6 +44,7 @@ class TestBillingOverdue(BillingCommon):
     def _todos(self, contract):
         return contract.activity_ids.filtered(
             lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_todo")
+            and "Overdue invoice" in (a.summary or "")
         )
 
     @freeze_time(TODAY)
@@ -58,13 +67,24 @@ class TestBillingOverdue(BillingCommon):
         contract.invalidate_recordset()
         self.assertEqual(contract.amount_due, 70.0 + 120.0)
         self.assertEqual(contract.amount_overdue, 70.0)
-        # a posted credit note counts negative
-        credit = mar._reverse_moves([{"invoice_date": date(2027, 3, 2)}])
-        credit.invoice_date_due = date(2027, 4, 1)
+        # a posted credit note of the contract counts negative
+        credit = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.customer.id,
+                "contract_id": contract.id,
+                "invoice_date": date(2027, 3, 2),
+                "invoice_payment_term_id": self.immediate.id,
+                "invoice_line_ids": [
+                    Command.create({"product_id": self.fee_product.id, "price_unit": 100.0})
+                ],
+            }
+        )
         credit.action_post()
         contract.invalidate_recordset()
         self.assertEqual(credit.amount_residual, 120.0)
         self.assertEqual(contract.amount_due, 70.0)
+        self.assertEqual(contract.amount_overdue, 70.0 - 120.0)
         # drafts do not count
         self._invoice(contract, date(2027, 4, 1))
         contract.invalidate_recordset()
@@ -100,25 +120,21 @@ class TestBillingOverdue(BillingCommon):
         Contract = self.env["maintenance.contract"].with_user(self.accountant)
         found = Contract.search([("id", "in", contracts.ids), ("amount_overdue", ">", 0)])
         self.assertEqual(found, late)
+        self.assertEqual(late.amount_overdue, 1080.0)
         found = Contract.search([("id", "in", contracts.ids), ("amount_overdue", "=", 0)])
         self.assertEqual(found, paid | not_due)
         self.assertEqual(
-            Contract.search([("id", "in", contracts.ids), ("amount_overdue", ">", 1000)]),
+            Contract.search([("id", "in", contracts.ids), ("amount_overdue", ">", 1080)]),
             Contract.browse(),
         )
 
     def test_fields_internal(self):
         contract = self._billing_contract("2027-01-01")
-        self.assertTrue(contract.with_user(self.user).has_field_access(
-            contract._fields["amount_due"], "read"
-        ))
-        portal = self.env["res.users"].with_context(no_reset_password=True).create(
-            {"name": "Portal", "login": "mcit_overdue_portal",
-             "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])]}
-        )
-        self.assertFalse(contract.with_user(portal).has_field_access(
-            contract._fields["amount_overdue"], "read"
-        ))
+        fields = ["amount_due", "amount_overdue"]
+        contract.with_user(self.user).check_field_access_rights("read", fields)
+        portal = new_test_user(self.env, login="mcit_overdue_portal", groups="base.group_portal")
+        with self.assertRaises(AccessError):
+            contract.with_user(portal).check_field_access_rights("read", fields)
 
     def _run_job(self):
         return self.env["maintenance.contract"]._cron_overdue_invoice_activities()
