@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_amount, format_date
 
 
 class AccountMove(models.Model):
@@ -50,7 +50,7 @@ class AccountMove(models.Model):
                 invoice=self.name,
                 customer=self.partner_id.display_name,
                 date=format_date(self.env, self.invoice_date_due),
-                amount=self.amount_residual,
+                amount=format_amount(self.env, self.amount_residual, self.currency_id),
             ),
             user_id=user.id,
         )
