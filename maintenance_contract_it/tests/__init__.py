@@ -20,6 +20,7 @@ from . import (
     test_intervention_tour,
     test_jobs_concurrency,
     test_lifecycle,
+    test_mrr_report,
     test_notice,
     test_partner,
     test_portal,
