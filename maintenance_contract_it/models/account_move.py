@@ -40,17 +40,20 @@ class AccountMove(models.Model):
             return False
         contract = self.contract_id
         user = contract._get_account_team()[:1] or self.env.user
+        # in the language of the user who gets it
+        lang = user.lang or self.env.lang
+        env = self.with_context(lang=lang).env
         contract.activity_schedule(
             "mail.mail_activity_data_todo",
             date_deadline=today,
-            summary=self.env._("Overdue invoice %(invoice)s", invoice=self.name),
-            note=self.env._(
+            summary=env._("Overdue invoice %(invoice)s", invoice=self.name),
+            note=env._(
                 "The invoice %(invoice)s of %(customer)s was due on %(date)s: %(amount)s are "
                 "left to pay.",
                 invoice=self.name,
                 customer=self.partner_id.display_name,
-                date=format_date(self.env, self.invoice_date_due),
-                amount=format_amount(self.env, self.amount_residual, self.currency_id),
+                date=format_date(env, self.invoice_date_due, lang_code=lang),
+                amount=format_amount(env, self.amount_residual, self.currency_id, lang),
             ),
             user_id=user.id,
         )

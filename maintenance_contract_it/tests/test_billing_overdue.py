@@ -21,6 +21,8 @@ class TestBillingOverdue(BillingCommon):
         super().setUpClass()
         cls.company.maintenance_overdue_activity_days = 10
         cls.immediate = cls.env.ref("account.account_payment_term_immediate")
+        # the to-dos are written in the language of their user
+        cls.user.lang = "en_US"
 
     @classmethod
     def _billing_contract(cls, date_start, price=300.0, activate=True, partner=None, **values):
@@ -208,3 +210,17 @@ class TestBillingOverdue(BillingCommon):
             self._run_job()
         self.assertEqual(len(self._todos(bad)), 1)
         self.assertEqual(len(self._todos(good)), 1)
+
+    def test_overdue_activity_in_assignee_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.user.lang = "fr_FR"
+        contract = self._billing_contract("2027-01-01", user_id=self.user.id)
+        with freeze_time("2027-01-01"):
+            move = self._posted_invoices(contract, date(2027, 1, 1))
+        with freeze_time("2027-02-01"):
+            self._run_job()
+        todo = contract.activity_ids.filtered(
+            lambda a: a.summary == f"Facture en retard {move.name}"
+        )
+        self.assertEqual(len(todo), 1)
+        self.assertIn("01/01/2027", str(todo.note))
