@@ -61,6 +61,7 @@
         "report/maintenance_signature_templates.xml",
         "report/maintenance_intervention_report.xml",
         "report/maintenance_sla_report_views.xml",
+        "report/maintenance_contract_mrr_report_views.xml",
         "views/menus.xml",
     ],
     "demo": [

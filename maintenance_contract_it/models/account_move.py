@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL, format_amount, format_date
 
 
 class AccountMove(models.Model):
@@ -11,6 +12,52 @@ class AccountMove(models.Model):
         copy=False,
         check_company=True,
     )
+
+    maintenance_overdue_activity_date = fields.Date(
+        string="Overdue To-do Date",
+        copy=False,
+        readonly=True,
+        help="Day the contract's account team got a to-do because this invoice was overdue.",
+    )
+
+    def _maintenance_overdue_activity(self, today):
+        """Give the account team of the invoice's contract a to-do about this overdue invoice,
+        once: the marker date is claimed by one UPDATE of the row where it is still empty, so
+        two jobs at once or a run after the to-do is done never make it again."""
+        self.ensure_one()
+        self.flush_recordset(["maintenance_overdue_activity_date"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET maintenance_overdue_activity_date = %s "
+                "WHERE id = %s AND maintenance_overdue_activity_date IS NULL RETURNING id",
+                today,
+                self.id,
+            )
+        )
+        claimed = self.env.cr.fetchone()
+        self.invalidate_recordset(["maintenance_overdue_activity_date"])
+        if not claimed:
+            return False
+        contract = self.contract_id
+        user = contract._get_account_team()[:1] or self.env.user
+        # in the language of the user who gets it
+        lang = user.lang or self.env.lang
+        env = self.with_context(lang=lang).env
+        contract.activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=today,
+            summary=env._("Overdue invoice %(invoice)s", invoice=self.name),
+            note=env._(
+                "The invoice %(invoice)s of %(customer)s was due on %(date)s: %(amount)s are "
+                "left to pay.",
+                invoice=self.name,
+                customer=self.partner_id.display_name,
+                date=format_date(env, self.invoice_date_due, lang_code=lang),
+                amount=format_amount(env, self.amount_residual, self.currency_id, lang),
+            ),
+            user_id=user.id,
+        )
+        return True
 
     def _get_maintenance_periods(self):
         """Billing periods invoiced on these invoices."""

@@ -14,7 +14,7 @@ from ..tools.dates import (
     billing_period_bounds,
     billing_periods,
 )
-from ..tools.jobs import BATCH_SIZE, _in_test, lock_for_job
+from ..tools.jobs import BATCH_SIZE, _in_test, lock_for_job, run_batched
 
 _logger = logging.getLogger(__name__)
 
@@ -56,6 +56,117 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
     next_invoice_amount = fields.Monetary(
         compute="_compute_next_invoice", currency_field="currency_id", groups=USER_GROUP
     )
+
+    amount_due = fields.Monetary(
+        compute="_compute_amount_due",
+        currency_field="currency_id",
+        help="Left to pay on the posted invoices of the contract, less its posted credit notes.",
+        groups=USER_GROUP,
+    )
+    amount_overdue = fields.Monetary(
+        compute="_compute_amount_due",
+        search="_search_amount_overdue",
+        currency_field="currency_id",
+        help="Left to pay on the posted invoices of the contract past their due date, less its "
+        "posted credit notes past their due date.",
+        groups=USER_GROUP,
+    )
+
+    @api.model
+    def _amount_due_domain(self, overdue=False):
+        """Posted customer invoices and credit notes of a contract with something left to
+        pay; with ``overdue``, only those past their due date."""
+        domain = [
+            ("contract_id", "!=", False),
+            ("state", "=", "posted"),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("amount_residual", "!=", 0.0),
+        ]
+        if overdue:
+            domain.append(("invoice_date_due", "<", fields.Date.context_today(self)))
+        return domain
+
+    @api.model
+    def _amounts_due_by_contract(self, domain):
+        """{contract id: residual signed (credit notes negative)} in the invoices' currency,
+        the contract's, of the moves of ``domain``, in one grouped query."""
+        amounts = defaultdict(float)
+        for contract, move_type, residual in (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(domain, ["contract_id", "move_type"], ["amount_residual:sum"])
+        ):
+            amounts[contract.id] += -residual if move_type == "out_refund" else residual
+        return amounts
+
+    @api.depends("currency_id")
+    def _compute_amount_due(self):
+        contract_ids = [contract_id for contract_id in self.ids if contract_id]
+        due, overdue = {}, {}
+        if contract_ids:
+            due = self._amounts_due_by_contract(
+                [*self._amount_due_domain(), ("contract_id", "in", contract_ids)]
+            )
+            overdue = self._amounts_due_by_contract(
+                [*self._amount_due_domain(overdue=True), ("contract_id", "in", contract_ids)]
+            )
+        for contract in self:
+            currency = contract.currency_id
+            contract.amount_due = currency.round(due.get(contract.id, 0.0))
+            contract.amount_overdue = currency.round(overdue.get(contract.id, 0.0))
+
+    def _search_amount_overdue(self, operator, value):
+        """Contracts whose amount overdue compares to ``value``: the overdue invoices are
+        grouped by contract (one query), the comparison is made on those sums; a contract
+        without overdue invoice has 0."""
+        operators = {
+            ">": lambda a, b: a > b,
+            ">=": lambda a, b: a >= b,
+            "<": lambda a, b: a < b,
+            "<=": lambda a, b: a <= b,
+            "=": lambda a, b: a == b,
+            "!=": lambda a, b: a != b,
+        }
+        if operator not in operators:
+            raise UserError(
+                self.env._(
+                    "The amount overdue cannot be searched with %(operator)s.", operator=operator
+                )
+            )
+        value = value or 0.0
+        amounts = self._amounts_due_by_contract(self._amount_due_domain(overdue=True))
+        compare = operators[operator]
+        matching = [cid for cid, amount in amounts.items() if compare(round(amount, 6), value)]
+        if compare(0.0, value):
+            # contracts without overdue invoices have 0: all but those that do not match
+            return [("id", "not in", [cid for cid in amounts if cid not in matching])]
+        return [("id", "in", matching)]
+
+    @api.model
+    def _cron_overdue_invoice_activities(self):
+        """To-do for the account team of each contract invoice overdue by the days its
+        company sets (none when 0), once per invoice."""
+        today = fields.Date.context_today(self)
+        Move = self.env["account.move"]
+        moves = Move
+        for company in self.env["res.company"].search(
+            [("maintenance_overdue_activity_days", ">", 0)]
+        ):
+            moves |= Move.search(
+                [
+                    *self._amount_due_domain(),
+                    ("company_id", "=", company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("maintenance_overdue_activity_date", "=", False),
+                    (
+                        "invoice_date_due",
+                        "<=",
+                        today - ONE_DAY * company.maintenance_overdue_activity_days,
+                    ),
+                ],
+                order="invoice_date_due, id",
+            )
+        return run_batched(moves, "_maintenance_overdue_activity", today)
 
     def _compute_next_invoice(self):
         for contract in self:

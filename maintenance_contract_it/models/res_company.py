@@ -55,3 +55,9 @@ class ResCompany(models.Model):
         help="Activate a contract as soon as the customer signs it on the portal; otherwise "
         "its account manager gets a to-do to activate it.",
     )
+    maintenance_overdue_activity_days = fields.Integer(
+        string="Overdue Invoice To-do (days)",
+        default=15,
+        help="Days after the due date of an unpaid contract invoice at which the account "
+        "manager gets a to-do (0: never).",
+    )

@@ -34,3 +34,6 @@ class ResConfigSettings(models.TransientModel):
     maintenance_activate_on_signature = fields.Boolean(
         related="company_id.maintenance_activate_on_signature", readonly=False
     )
+    maintenance_overdue_activity_days = fields.Integer(
+        related="company_id.maintenance_overdue_activity_days", readonly=False
+    )

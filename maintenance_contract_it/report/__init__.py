@@ -1,1 +1,1 @@
-from . import maintenance_sla_report
+from . import maintenance_contract_mrr_report, maintenance_sla_report
