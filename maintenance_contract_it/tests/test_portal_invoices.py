@@ -1,5 +1,6 @@
 import html
 import re
+from datetime import datetime, time, timedelta
 
 from lxml import html as lxml_html
 
@@ -151,7 +152,16 @@ class TestPortalContractPrepaidHours(PortalServiceCommon, HttpCase):
         self.assertEqual(self.contract.prepaid_hours_mode, "none")
         self.assertIsNone(self._section())
 
+    def _work_today(self):
+        """The fixture's 1 h 30 of work, moved to today: in the current billing period whatever
+        the hour the tests run at."""
+        noon = datetime.combine(fields.Date.today(), time(12, 0))
+        self.intervention.write(
+            {"actual_start": noon - timedelta(hours=1, minutes=30), "actual_end": noon}
+        )
+
     def test_hours_of_the_period(self):
+        self._work_today()
         self.contract.write({"prepaid_hours_mode": "period", "prepaid_hours_per_period": 10.0})
         self.contract.invalidate_recordset()
         self.assertEqual(self.contract.prepaid_hours_total, 10.0)
@@ -165,6 +175,7 @@ class TestPortalContractPrepaidHours(PortalServiceCommon, HttpCase):
         self.assertIsNone(self._value(section, "overage"))
 
     def test_hours_beyond_the_balance(self):
+        self._work_today()
         self.contract.write({"prepaid_hours_mode": "period", "prepaid_hours_per_period": 1.0})
         self.contract.invalidate_recordset()
         overage = self.contract.prepaid_hours_overage
