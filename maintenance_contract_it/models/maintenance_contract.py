@@ -132,6 +132,7 @@ class MaintenanceContract(models.Model):
     )
     state = fields.Selection(
         CONTRACT_STATES,
+        string="Status",
         default="draft",
         required=True,
         tracking=True,
@@ -169,6 +170,10 @@ class MaintenanceContract(models.Model):
         copy=False,
     )
     tacit_renewal = fields.Boolean(tracking=True)
+    can_edit_renewal_terms = fields.Boolean(
+        compute="_compute_can_edit_renewal_terms",
+        help="Renewal, notice and penalty terms of a contract in force: contract managers only.",
+    )
     notice_deadline = fields.Date(
         compute="_compute_notice_deadline",
         store=True,
@@ -330,6 +335,13 @@ class MaintenanceContract(models.Model):
             contract.notice_deadline = contract.date_end and notice_deadline(
                 contract.date_end, contract.notice_period, contract.notice_period_unit
             )
+
+    @api.depends("state")
+    @api.depends_context("uid")
+    def _compute_can_edit_renewal_terms(self):
+        manager = self.env.su or self.env.user.has_group(MANAGER_GROUP)
+        for contract in self:
+            contract.can_edit_renewal_terms = manager or contract.state == "draft"
 
     @api.depends("signed_copy")
     def _compute_has_signed_copy(self):
@@ -1086,9 +1098,21 @@ class MaintenanceContract(models.Model):
 
     def _send_reminders(self, today):
         self.ensure_one()
-        for xmlid, date, delay, summary in self._get_reminders():
+        contract = self._with_reminder_lang()
+        for xmlid, date, delay, summary in contract._get_reminders():
             if date - relativedelta(days=delay) <= today <= date:
-                self._schedule_reminder(xmlid, date, summary)
+                contract._schedule_reminder(xmlid, date, summary)
+
+    def _get_reminder_user(self, managers_only=False):
+        """Who gets the contract's reminders: the first of its account team."""
+        self.ensure_one()
+        return self._get_account_team(managers_only=managers_only)[:1] or self.env.user
+
+    def _with_reminder_lang(self, managers_only=False):
+        """The contract in the language of the user who gets its reminders, to write them in
+        it (the scheduled job runs in its own user's language)."""
+        user = self._get_reminder_user(managers_only=managers_only)
+        return self.with_context(lang=user.lang or self.env.lang)
 
     def _schedule_reminder(
         self,
@@ -1121,7 +1145,7 @@ class MaintenanceContract(models.Model):
         if not claimed:
             return False
         date_deadline = date_deadline or date
-        user = self._get_account_team(managers_only=managers_only)[:1] or self.env.user
+        user = self._get_reminder_user(managers_only=managers_only)
         if self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
             self.activity_reschedule(
                 [activity_type_xmlid], date_deadline=date_deadline, new_user_id=user.id

@@ -436,7 +436,9 @@ class MaintenanceContractAmendment(models.Model):
         if not lock_for_job(self.contract_id):
             _logger.info("%s: contract held by another worker, applied later", self.name)
             return
-        self._apply()
+        # the job's user is nobody: its message is written for the account team
+        lang = self.contract_id._get_reminder_user().lang or self.env.lang
+        self.with_context(lang=lang)._apply()
 
     # Signing on the portal (see maintenance.portal.signature.mixin)
 

@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_date
 
 from ..tools.jobs import lock_for_user, run_batched
 from ..tools.revision import revised_price, revision_coefficient
@@ -384,14 +384,15 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
     def _schedule_index_missing_activity(self):
         """Ask a manager, once per revision date, to enter the missing index value."""
         self.ensure_one()
-        self._schedule_reminder(
+        contract = self._with_reminder_lang(managers_only=True)
+        contract._schedule_reminder(
             "maintenance_contract_it.mail_activity_type_index_missing",
             self.revision_next_date,
-            note=self.env._(
+            note=contract.env._(
                 "The value of the index %(index)s needed to revise the prices on %(date)s "
                 "is not published yet. Enter it to let the revision run.",
-                index=self.revision_index_id.display_name,
-                date=self.revision_next_date,
+                index=contract.revision_index_id.display_name,
+                date=format_date(contract.env, self.revision_next_date),
             ),
             date_deadline=fields.Date.context_today(self),
             managers_only=True,
@@ -400,14 +401,15 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
     def _schedule_revision_reminder(self):
         """Remind the account manager, once per revision date, of the coming revision."""
         self.ensure_one()
-        self._schedule_reminder(
+        contract = self._with_reminder_lang()
+        contract._schedule_reminder(
             "maintenance_contract_it.mail_activity_type_price_revision",
             self.revision_next_date,
-            note=self.env._(
+            note=contract.env._(
                 "The prices of this contract will be revised with the index %(index)s on "
                 "%(date)s.",
-                index=self.revision_index_id.display_name,
-                date=self.revision_next_date,
+                index=contract.revision_index_id.display_name,
+                date=format_date(contract.env, self.revision_next_date),
             ),
         )
 

@@ -25,7 +25,11 @@ class TestAmendment(MaintenanceContractCommon):
         cls.clause_extra = cls.env["maintenance.clause"].create(
             {"name": "Backups (test)", "category": "specific", "body": "<p>Daily backups.</p>"}
         )
-        cls.contract = cls._create_active_contract(equipment_ids=[Command.set(cls.server.ids)])
+        # the changes are written in the language of the account manager (English here)
+        cls.manager.lang = "en_US"
+        cls.contract = cls._create_active_contract(
+            equipment_ids=[Command.set(cls.server.ids)], user_id=cls.manager.id
+        )
         cls.fee_line = cls.contract.line_ids
 
     def _amendment(self, **values):
@@ -144,6 +148,22 @@ class TestAmendment(MaintenanceContractCommon):
             amendment._apply()
         self.assertEqual(len(self.contract.line_ids), 2)
         self.assertEqual(len(amendment.change_ids), 1)
+
+    def test_job_writes_the_change_in_the_account_managers_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.manager.lang = "fr_FR"
+        amendment = self._amendment(
+            line_ids=[Command.create({"operation": "add", "name": "Extra", "price_unit": 10.0})]
+        )
+        with freeze_time("2026-03-01"):
+            amendment.action_confirm()
+        with freeze_time("2026-04-02"):
+            self.env["maintenance.contract.amendment"].with_context(
+                lang="en_US"
+            )._cron_apply_amendments()
+        self.assertEqual(amendment.state, "applied")
+        bodies = self.contract.message_ids.mapped(lambda m: str(m.body))
+        self.assertTrue(any(f"Avenant {amendment.name} appliqué" in body for body in bodies))
 
     def test_not_applied_to_inactive_contract(self):
         contract = self._create_contract()

@@ -185,6 +185,20 @@ class TestContractLifecycleGuard(RefusalMixin, MaintenanceContractCommon):
         self.active.with_user(self.manager).write({"notice_period": 2})
         self.assertEqual(self.active.notice_period, 2)
 
+    def test_renewal_conditions_read_only_in_the_form_for_users(self):
+        """The form does not let a plain user type a change the save would refuse."""
+        fnames = ("tacit_renewal", "renewal_term", "notice_period", "termination_penalty_type")
+        with Form(self.active.with_user(self.user)) as form:
+            for fname in fnames:
+                with self.subTest(fname=fname), self.assertRaises(AssertionError):
+                    setattr(form, fname, getattr(self.active, fname))
+        with Form(self.active.with_user(self.manager)) as form:
+            form.notice_period = 2
+        self.assertEqual(self.active.notice_period, 2)
+        with Form(self.draft.with_user(self.user)) as form:
+            form.notice_period = 1
+        self.assertEqual(self.draft.notice_period, 1)
+
     def test_draft_contract_stays_editable_by_users(self):
         self.draft.with_user(self.user).write(
             {"date_start": "2026-02-01", "initial_term": 24, "notice_period": 2}

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -56,6 +56,20 @@ class TestReminders(LifecycleCommon):
         with freeze_time("2026-08-02"):
             self._run_reminders()
         self.assertFalse(self._activities(contract, "notice_deadline"))
+
+    def test_reminder_in_the_language_of_its_user(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.manager.lang = "fr_FR"
+        contract = self._create_active_contract()
+        with freeze_time("2026-08-01"):
+            self.env["maintenance.contract"].with_context(lang="en_US")._cron_send_reminders()
+        activity = self._activities(contract, "notice_deadline")
+        self.assertEqual(activity.user_id, self.manager)
+        self.assertEqual(
+            activity.summary,
+            "Date limite de préavis\u00a0: à défaut de résiliation, le contrat sera reconduit "
+            f"tacitement le {(contract.date_end + timedelta(days=1)).strftime('%d/%m/%Y')}.",
+        )
 
     def test_reminder_delay_from_settings(self):
         self.company.maintenance_notice_reminder_days = 10
