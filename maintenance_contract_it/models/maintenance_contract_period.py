@@ -55,6 +55,12 @@ class MaintenanceContractPeriod(models.Model):
         "already invoiced, or of the service credits of the period.",
     )
     amount_fee = fields.Monetary(string="Fees", readonly=True)
+    amount_fee_full = fields.Monetary(
+        string="Fees of the Full Period",
+        readonly=True,
+        help="The fees of the whole period before prorating, frozen with the fees: the "
+        "recurring revenue of the period.",
+    )
     amount_extra = fields.Monetary(string="Extra Services", readonly=True)
     amount_overage = fields.Monetary(string="Overage", readonly=True)
     amount_sla_credit = fields.Monetary(string="SLA Credit", readonly=True)
@@ -141,11 +147,16 @@ class MaintenanceContractPeriod(models.Model):
     # Amounts
 
     def _compute_fee_amount(self):
-        """Freeze the fees of the period from the contract's fee lines, prorated."""
+        """Freeze the fees of the period from the contract's fee lines, prorated, and the
+        fees of its full period (recurring revenue)."""
         for period in self:
+            fee_lines = period.contract_id._get_recurring_fee_lines()
             period.amount_fee = sum(
                 values["quantity"] * values["price_unit"]
                 for values in period._prepare_fee_line_values()
+            )
+            period.amount_fee_full = period.currency_id.round(
+                sum(line.quantity * line.price_unit for line in fee_lines)
             )
 
     def _compute_extra_amounts(self):
