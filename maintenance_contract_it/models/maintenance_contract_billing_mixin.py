@@ -127,7 +127,9 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             total = sum(shares.values())
             if not total:
                 continue
-            residual = -move.amount_residual if move.move_type == "out_refund" else move.amount_residual
+            residual = (
+                -move.amount_residual if move.move_type == "out_refund" else move.amount_residual
+            )
             for contract_id, weight in shares.items():
                 amounts[contract_id] += residual * weight / total
         return amounts
