@@ -31,7 +31,6 @@ class MaintenanceContractAmendmentLine(models.Model):
     quantity = fields.Float(string="New Quantity", default=1.0, digits="Product Unit of Measure")
     price_unit = fields.Float(string="New Unit Price", digits="Product Price")
     fee_line_before = fields.Json(
-        string="Fee Line Before",
         readonly=True,
         copy=False,
         groups="base.group_user",
