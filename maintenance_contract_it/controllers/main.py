@@ -184,7 +184,8 @@ class MaintenanceContractPortal(CustomerPortal):
         )
 
     def _get_portal_invoices(self, contract_sudo):
-        """The posted customer invoices and credit notes of the contract, newest first.
+        """The posted customer invoices and credit notes of the contract (grouped invoices of
+        the customer's contracts included), newest first.
 
         Read as superuser: ``contract_sudo`` has passed :meth:`_document_check_access` and only
         the moves of this contract are read; each links to its own portal page with its
@@ -194,7 +195,7 @@ class MaintenanceContractPortal(CustomerPortal):
             .sudo()
             .search(
                 [
-                    ("contract_id", "=", contract_sudo.id),
+                    ("maintenance_contract_ids", "in", contract_sudo.id),
                     ("move_type", "in", ("out_invoice", "out_refund")),
                     ("state", "=", "posted"),
                 ],

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL, format_amount, format_date
 
 
@@ -13,6 +13,20 @@ class AccountMove(models.Model):
         check_company=True,
     )
 
+    # Internal: customers read their invoices, not the contracts they carry.
+    maintenance_contract_ids = fields.Many2many(
+        "maintenance.contract",
+        "account_move_maintenance_contract_rel",
+        "move_id",
+        "contract_id",
+        string="Maintenance Contracts",
+        compute="_compute_maintenance_contract_ids",
+        store=True,
+        groups="base.group_user",
+        help="The contract of the invoice and the contracts whose billing periods its lines "
+        "invoice: a grouped invoice (one per customer) carries several.",
+    )
+
     maintenance_overdue_activity_date = fields.Date(
         string="Overdue To-do Date",
         copy=False,
@@ -20,10 +34,19 @@ class AccountMove(models.Model):
         help="Day the contract's account team got a to-do because this invoice was overdue.",
     )
 
+    @api.depends("contract_id", "line_ids.maintenance_period_id")
+    def _compute_maintenance_contract_ids(self):
+        for move in self:
+            move.maintenance_contract_ids = (
+                move.contract_id | move.line_ids.maintenance_period_id.contract_id
+            )
+
     def _maintenance_overdue_activity(self, today):
         """Give the account team of the invoice's contract a to-do about this overdue invoice,
         once: the marker date is claimed by one UPDATE of the row where it is still empty, so
-        two jobs at once or a run after the to-do is done never make it again."""
+        two jobs at once or a run after the to-do is done never make it again. A grouped
+        invoice (one per customer) gets one to-do, on the first of its contracts by reference,
+        its note naming them all."""
         self.ensure_one()
         self.flush_recordset(["maintenance_overdue_activity_date"])
         self.env.cr.execute(
@@ -38,23 +61,32 @@ class AccountMove(models.Model):
         self.invalidate_recordset(["maintenance_overdue_activity_date"])
         if not claimed:
             return False
-        contract = self.contract_id
+        # one to-do per invoice: on its contract, or for a grouped invoice on the first of its
+        # contracts by reference, the note naming them all
+        contracts = self.maintenance_contract_ids.sorted("name")
+        contract = self.contract_id or contracts[:1]
         user = contract._get_account_team()[:1] or self.env.user
         # in the language of the user who gets it
         lang = user.lang or self.env.lang
         env = self.with_context(lang=lang).env
+        note = env._(
+            "The invoice %(invoice)s of %(customer)s was due on %(date)s: %(amount)s are "
+            "left to pay.",
+            invoice=self.name,
+            customer=self.partner_id.display_name,
+            date=format_date(env, self.invoice_date_due, lang_code=lang),
+            amount=format_amount(env, self.amount_residual, self.currency_id, lang),
+        )
+        if len(contracts) > 1:
+            note += " " + env._(
+                "It invoices the contracts %(contracts)s.",
+                contracts=", ".join(contracts.mapped("name")),
+            )
         contract.activity_schedule(
             "mail.mail_activity_data_todo",
             date_deadline=today,
             summary=env._("Overdue invoice %(invoice)s", invoice=self.name),
-            note=env._(
-                "The invoice %(invoice)s of %(customer)s was due on %(date)s: %(amount)s are "
-                "left to pay.",
-                invoice=self.name,
-                customer=self.partner_id.display_name,
-                date=format_date(env, self.invoice_date_due, lang_code=lang),
-                amount=format_amount(env, self.amount_residual, self.currency_id, lang),
-            ),
+            note=note,
             user_id=user.id,
         )
         return True

@@ -374,9 +374,13 @@ class MaintenanceContract(models.Model):
             )
 
     def _compute_invoice_count(self):
+        """Invoices and credit notes of the contract, grouped invoices (one per customer)
+        included."""
         counts = dict(
             self.env["account.move"]._read_group(
-                [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
+                [("maintenance_contract_ids", "in", self.ids)],
+                ["maintenance_contract_ids"],
+                ["__count"],
             )
         )
         for contract in self:
@@ -676,7 +680,7 @@ class MaintenanceContract(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
         )
-        action["domain"] = [("contract_id", "=", self.id)]
+        action["domain"] = [("maintenance_contract_ids", "in", self.id)]
         action["context"] = {
             "default_move_type": "out_invoice",
             "default_partner_id": self.partner_id.id,

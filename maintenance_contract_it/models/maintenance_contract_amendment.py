@@ -340,7 +340,7 @@ class MaintenanceContractAmendment(models.Model):
         for line in self.line_ids:
             label = self.env._("Fee line %(line)s", line=line._describe())
             if line.operation == "add":
-                contract.line_ids.create(
+                fee = contract.line_ids.create(
                     {
                         "contract_id": contract.id,
                         "product_id": line.product_id.id,
@@ -349,9 +349,13 @@ class MaintenanceContractAmendment(models.Model):
                         "price_unit": line.price_unit,
                     }
                 )
+                # the periods before the effective date are billed without the added line
+                line.fee_line_before = {"id": fee.id}
                 changes.append((label, "", self._format_fee(line.quantity, line.price_unit)))
                 continue
             fee = line.contract_line_id
+            # the periods before the effective date are billed with the line as it was
+            line.fee_line_before = fee.env["maintenance.contract.period"]._get_fee_snapshot(fee)
             before = self._format_fee(fee.quantity, fee.price_unit)
             if line.operation == "update":
                 fee.write({"quantity": line.quantity, "price_unit": line.price_unit})

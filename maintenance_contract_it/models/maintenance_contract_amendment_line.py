@@ -30,6 +30,14 @@ class MaintenanceContractAmendmentLine(models.Model):
     name = fields.Text(string="Description")
     quantity = fields.Float(string="New Quantity", default=1.0, digits="Product Unit of Measure")
     price_unit = fields.Float(string="New Unit Price", digits="Product Price")
+    fee_line_before = fields.Json(
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="Recorded when the amendment is applied: the fee line before an update or a "
+        "removal, the id of the line an addition made. The billing periods starting before "
+        "the effective date are priced with it.",
+    )
 
     @api.onchange("contract_line_id")
     def _onchange_contract_line_id(self):

@@ -60,7 +60,9 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
     amount_due = fields.Monetary(
         compute="_compute_amount_due",
         currency_field="currency_id",
-        help="Left to pay on the posted invoices of the contract, less its posted credit notes.",
+        help="Left to pay on the posted invoices of the contract, less its posted credit notes; "
+        "an invoice grouping several contracts counts for the share of its lines that bill "
+        "this contract.",
         groups=USER_GROUP,
     )
     amount_overdue = fields.Monetary(
@@ -68,16 +70,17 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         search="_search_amount_overdue",
         currency_field="currency_id",
         help="Left to pay on the posted invoices of the contract past their due date, less its "
-        "posted credit notes past their due date.",
+        "posted credit notes past their due date; an invoice grouping several contracts counts "
+        "for the share of its lines that bill this contract.",
         groups=USER_GROUP,
     )
 
     @api.model
     def _amount_due_domain(self, overdue=False):
-        """Posted customer invoices and credit notes of a contract with something left to
-        pay; with ``overdue``, only those past their due date."""
+        """Posted customer invoices and credit notes of contracts (their own or grouped)
+        with something left to pay; with ``overdue``, only those past their due date."""
         domain = [
-            ("contract_id", "!=", False),
+            ("maintenance_contract_ids", "!=", False),
             ("state", "=", "posted"),
             ("move_type", "in", ("out_invoice", "out_refund")),
             ("amount_residual", "!=", 0.0),
@@ -89,14 +92,46 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
     @api.model
     def _amounts_due_by_contract(self, domain):
         """{contract id: residual signed (credit notes negative)} in the invoices' currency,
-        the contract's, of the moves of ``domain``, in one grouped query."""
+        the contract's, of the moves of ``domain``.
+
+        An invoice of one contract (its *Maintenance Contract* set) counts in full for it, in
+        one grouped query. An invoice grouping several contracts (one per customer) shares its
+        residual between them in proportion of the total (taxes included) of its lines of
+        each contract's billing periods, in two more queries for all of them."""
+        Move = self.env["account.move"].sudo()
         amounts = defaultdict(float)
-        for contract, move_type, residual in (
-            self.env["account.move"]
-            .sudo()
-            ._read_group(domain, ["contract_id", "move_type"], ["amount_residual:sum"])
+        for contract, move_type, residual in Move._read_group(
+            [*domain, ("contract_id", "!=", False)],
+            ["contract_id", "move_type"],
+            ["amount_residual:sum"],
         ):
             amounts[contract.id] += -residual if move_type == "out_refund" else residual
+        grouped = Move.search_fetch(
+            [*domain, ("contract_id", "=", False)], ["move_type", "amount_residual"]
+        )
+        if not grouped:
+            return amounts
+        weights = defaultdict(lambda: defaultdict(float))
+        for move, period, total in (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [("move_id", "in", grouped.ids), ("maintenance_period_id", "!=", False)],
+                ["move_id", "maintenance_period_id"],
+                ["price_total:sum"],
+            )
+        ):
+            weights[move.id][period.contract_id.id] += total
+        for move in grouped:
+            shares = weights[move.id]
+            total = sum(shares.values())
+            if not total:
+                continue
+            residual = (
+                -move.amount_residual if move.move_type == "out_refund" else move.amount_residual
+            )
+            for contract_id, weight in shares.items():
+                amounts[contract_id] += residual * weight / total
         return amounts
 
     @api.depends("currency_id")
@@ -104,11 +139,10 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         contract_ids = [contract_id for contract_id in self.ids if contract_id]
         due, overdue = {}, {}
         if contract_ids:
-            due = self._amounts_due_by_contract(
-                [*self._amount_due_domain(), ("contract_id", "in", contract_ids)]
-            )
+            contracts = [("maintenance_contract_ids", "in", contract_ids)]
+            due = self._amounts_due_by_contract([*self._amount_due_domain(), *contracts])
             overdue = self._amounts_due_by_contract(
-                [*self._amount_due_domain(overdue=True), ("contract_id", "in", contract_ids)]
+                [*self._amount_due_domain(overdue=True), *contracts]
             )
         for contract in self:
             currency = contract.currency_id
@@ -144,8 +178,8 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
 
     @api.model
     def _cron_overdue_invoice_activities(self):
-        """To-do for the account team of each contract invoice overdue by the days its
-        company sets (none when 0), once per invoice."""
+        """To-do for the account team of each contract invoice (grouped ones included)
+        overdue by the days its company sets (none when 0), once per invoice."""
         today = fields.Date.context_today(self)
         Move = self.env["account.move"]
         moves = Move
@@ -426,6 +460,8 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             "fiscal_position_id": fiscal_position.id,
             "invoice_date": max(periods.mapped("invoice_date")),
             "invoice_origin": ", ".join(sorted(contracts.mapped("name"))),
+            # a grouped invoice has no contract: its lines' periods link it to its contracts
+            # (account.move.maintenance_contract_ids)
             "contract_id": contract.id if len(contracts) == 1 else False,
             "invoice_line_ids": lines,
         }

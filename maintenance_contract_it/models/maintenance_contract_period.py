@@ -55,6 +55,12 @@ class MaintenanceContractPeriod(models.Model):
         "already invoiced, or of the service credits of the period.",
     )
     amount_fee = fields.Monetary(string="Fees", readonly=True)
+    amount_fee_full = fields.Monetary(
+        string="Fees of the Full Period",
+        readonly=True,
+        help="The fees of the whole period before prorating, frozen with the fees: the "
+        "recurring revenue of the period.",
+    )
     amount_extra = fields.Monetary(string="Extra Services", readonly=True)
     amount_overage = fields.Monetary(string="Overage", readonly=True)
     amount_sla_credit = fields.Monetary(string="SLA Credit", readonly=True)
@@ -141,11 +147,16 @@ class MaintenanceContractPeriod(models.Model):
     # Amounts
 
     def _compute_fee_amount(self):
-        """Freeze the fees of the period from the contract's fee lines, prorated."""
+        """Freeze the fees of the period from the contract's fee lines in force on its first
+        day, prorated, and the fees of its full period (recurring revenue)."""
         for period in self:
+            fees = period._get_fee_lines_in_force()
             period.amount_fee = sum(
                 values["quantity"] * values["price_unit"]
-                for values in period._prepare_fee_line_values()
+                for values in period._prepare_fee_line_values(fees)
+            )
+            period.amount_fee_full = period.currency_id.round(
+                sum(fee["quantity"] * fee["price_unit"] for fee in fees)
             )
 
     def _compute_extra_amounts(self):
@@ -206,24 +217,89 @@ class MaintenanceContractPeriod(models.Model):
             + self._prepare_sla_credit_line_values()
         )
 
-    def _prepare_fee_line_values(self):
-        """One line per fee line of the contract, its unit price prorated by days."""
+    @api.model
+    def _get_fee_snapshot(self, line):
+        """What a period invoices of the fee line ``line`` (``maintenance.contract.line``),
+        as a dict that JSON keeps: also the record of a line before an amendment changes it."""
+        return {
+            "id": line.id,
+            "sequence": line.sequence,
+            "product_id": line.product_id.id,
+            "name": line.name,
+            "quantity": line.quantity,
+            "price_unit": line.price_unit,
+            "tax_ids": line.tax_ids.ids,
+            "is_prepaid_hours": line.is_prepaid_hours,
+        }
+
+    def _get_fee_lines_in_force(self):
+        """The contract's recurring fee lines as they were on the period's first day (a fee
+        change applies from the first period starting on or after its effective date), as
+        dicts of :meth:`_get_fee_snapshot`, in their order.
+
+        From the current lines, the changes effective after that day are undone, the latest
+        first: the price revisions (their prices before) and the applied amendments that
+        recorded the lines before them (a line added is left out, a line updated or removed
+        is as it was). An amendment applied before this record existed cannot be undone:
+        its change counts from the start."""
         self.ensure_one()
         contract = self.contract_id
+        day = self.date_start
+        fees = {
+            line.id: self._get_fee_snapshot(line) for line in contract._get_recurring_fee_lines()
+        }
+        changes = [
+            (revision.revision_date, 0, revision.id, revision)
+            for revision in contract.sudo().revision_ids
+            if revision.revision_date > day
+        ] + [
+            (amendment.date_effective, 1, amendment.id, amendment)
+            for amendment in contract.sudo().amendment_ids
+            if amendment.state == "applied" and amendment.date_effective > day
+        ]
+        for __, kind, __, change in sorted(changes, key=lambda c: c[:3], reverse=True):
+            if kind == 0:
+                for line in change.line_ids:
+                    fee = fees.get(line.contract_line_id.id)
+                    if fee:
+                        fee["price_unit"] = line.price_before
+                continue
+            for line in reversed(change.line_ids):
+                before = line.fee_line_before
+                if not before:
+                    continue
+                if line.operation == "add":
+                    fees.pop(before["id"], None)
+                elif line.operation == "update" and before["id"] not in fees:
+                    continue
+                else:
+                    fees[before["id"]] = dict(before)
+        if contract.prepaid_hours_mode == "block":
+            fees = {key: fee for key, fee in fees.items() if not fee["is_prepaid_hours"]}
+        return sorted(fees.values(), key=lambda fee: (fee["sequence"], fee["id"]))
+
+    def _prepare_fee_line_values(self, fees=None):
+        """One line per fee line in force on the period's first day (``fees``, default
+        :meth:`_get_fee_lines_in_force`), its unit price prorated by days."""
+        self.ensure_one()
+        if fees is None:
+            fees = self._get_fee_lines_in_force()
         digits = self.env["decimal.precision"].precision_get("Product Price")
         lang = self.partner_id.lang or self.env.lang
+        products = self.env["product.product"].with_context(lang=lang)
         values = []
-        for line in contract._get_recurring_fee_lines():
-            description = line.with_context(lang=lang).name or line.product_id.display_name
+        for fee in fees:
+            product = products.browse(fee["product_id"])
+            description = fee["name"] or product.display_name
             values.append(
                 {
                     "maintenance_period_id": self.id,
                     "display_type": "product",
-                    "product_id": line.product_id.id,
+                    "product_id": product.id,
                     "name": self._get_line_label(description),
-                    "quantity": line.quantity,
-                    "price_unit": round(line.price_unit * self.prorata, digits),
-                    "tax_ids": line.tax_ids.ids,
+                    "quantity": fee["quantity"],
+                    "price_unit": round(fee["price_unit"] * self.prorata, digits),
+                    "tax_ids": fee["tax_ids"],
                 }
             )
         return values

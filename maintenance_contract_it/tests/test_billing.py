@@ -1,6 +1,7 @@
 from datetime import date
 
 import psycopg2
+from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
@@ -287,6 +288,88 @@ class TestBilling(BillingCommon):
         )
         self.assertEqual(move.invoice_origin, f"{first.name}, {second.name}")
         self.assertEqual((first.period_ids | second.period_ids).move_id, move)
+
+    def test_catch_up_prices_in_force(self):
+        """Periods caught up at once are priced with the fee lines in force on their first
+        day: a fee change applies from the first period starting on or after its effective
+        date."""
+        # 80 maintenance + 50 backup a month from January 2027
+        contract = self._billing_contract("2027-01-01", price=80.0)
+        maintenance = contract.line_ids
+        backup = contract.line_ids.create(
+            {"contract_id": contract.id, "name": "Backup", "price_unit": 50.0, "sequence": 20}
+        )
+        # price revision of 1 February: maintenance 80 -> 100 (as _apply_revision logs it)
+        index = self.env["maintenance.price.index"].create(
+            {"name": "Index (billing test)", "code": "IDX-BILLING-TEST"}
+        )
+        maintenance.price_unit = 100.0
+        self.env["maintenance.contract.revision"].create(
+            {
+                "contract_id": contract.id,
+                "revision_date": date(2027, 2, 1),
+                "index_id": index.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "contract_line_id": maintenance.id,
+                            "quantity": 1.0,
+                            "price_before": 80.0,
+                            "price_after": 100.0,
+                        }
+                    )
+                ],
+            }
+        )
+        # amendment effective 1 March, applied on 15 March: maintenance 150, backup removed,
+        # monitoring 20 added
+        amendment = self.env["maintenance.contract.amendment"].create(
+            {
+                "contract_id": contract.id,
+                "date_effective": date(2027, 3, 1),
+                "reason": "New scope",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "operation": "update",
+                            "contract_line_id": maintenance.id,
+                            "name": "Monthly maintenance",
+                            "quantity": 1.0,
+                            "price_unit": 150.0,
+                        }
+                    ),
+                    Command.create({"operation": "remove", "contract_line_id": backup.id}),
+                    Command.create({"operation": "add", "name": "Monitoring", "price_unit": 20.0}),
+                ],
+            }
+        )
+        with freeze_time("2027-03-15"):
+            amendment.action_confirm()
+        self.assertEqual(amendment.state, "applied")
+        self.assertEqual(contract.line_ids.mapped("price_unit"), [150.0, 20.0])
+        # nothing invoiced before 1 April: January to April caught up at once
+        moves = self._invoice(contract, date(2027, 4, 1))
+        periods = contract.period_ids.sorted("date_start")
+        # January 80 + 50, February 100 + 50, March and April 150 + 20
+        self.assertEqual(periods.mapped("amount_fee"), [130.0, 150.0, 170.0, 170.0])
+        self.assertEqual(periods.mapped("amount_fee_full"), [130.0, 150.0, 170.0, 170.0])
+        self.assertEqual(moves.mapped("amount_untaxed"), [130.0, 150.0, 170.0, 170.0])
+        january = periods[0].move_id.invoice_line_ids
+        self.assertEqual(
+            [(line.name, line.price_unit) for line in january],
+            [
+                ("Monthly maintenance – 01/01/2027 to 01/31/2027", 80.0),
+                ("Backup – 01/01/2027 to 01/31/2027", 50.0),
+            ],
+        )
+        self.assertEqual(january.tax_ids, self.tax)
+        self.assertEqual(
+            periods[2].move_id.invoice_line_ids.mapped("name"),
+            [
+                "Monthly maintenance – 03/01/2027 to 03/31/2027",
+                "Monitoring – 03/01/2027 to 03/31/2027",
+            ],
+        )
 
     def test_cancelled_draft_frees_period(self):
         contract = self._billing_contract("2027-01-01")

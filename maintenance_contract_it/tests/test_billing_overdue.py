@@ -224,3 +224,54 @@ class TestBillingOverdue(BillingCommon):
         )
         self.assertEqual(len(todo), 1)
         self.assertIn("01/01/2027", str(todo.note))
+
+    def test_grouped_invoice(self):
+        """An invoice per customer carries two contracts: each contract sees it, its amount
+        due is shared in proportion of their lines, it gets one overdue to-do."""
+        first = self._billing_contract(
+            "2027-01-01", price=100.0, invoice_grouping="customer", user_id=self.user.id
+        )
+        second = self._billing_contract(
+            "2027-01-01", price=300.0, invoice_grouping="customer", user_id=self.accountant.id
+        )
+        with freeze_time("2027-01-01"):
+            move = self._invoice(first | second, date(2027, 1, 1))
+            move.action_post()
+        self.assertEqual(len(move), 1)
+        self.assertFalse(move.contract_id)
+        self.assertEqual(move.maintenance_contract_ids, first | second)
+        # (100 + 300) + 20% VAT = 480, 120 paid: 360 left, shared 100/400 and 300/400
+        self.assertEqual(move.amount_total, 480.0)
+        self._pay(move, 120.0)
+        with freeze_time("2027-01-15"):
+            (first | second).invalidate_recordset()
+            self.assertEqual(first.amount_due, 90.0)
+            self.assertEqual(first.amount_overdue, 90.0)
+            self.assertEqual(second.amount_due, 270.0)
+            self.assertEqual(second.amount_overdue, 270.0)
+            Contract = self.env["maintenance.contract"].with_user(self.accountant)
+            contracts = [("id", "in", (first | second).ids)]
+            self.assertEqual(
+                Contract.search([*contracts, ("amount_overdue", ">", 0)]), first | second
+            )
+            self.assertEqual(Contract.search([*contracts, ("amount_overdue", ">", 100)]), second)
+        # the Invoices smart button of each contract
+        for contract in (first, second):
+            contract.invalidate_recordset()
+            self.assertEqual(contract.with_user(self.accountant).invoice_count, 1)
+            action = contract.with_user(self.accountant).action_view_invoices()
+            self.assertEqual(self.env["account.move"].search(action["domain"]), move)
+        # one to-do for the invoice, on the first contract by reference, naming both
+        head, other = (first | second).sorted("name")
+        with freeze_time("2027-01-11"):
+            self._run_job()
+        todo = self._todos(head)
+        self.assertEqual(len(todo), 1)
+        self.assertEqual(todo.user_id, head.user_id)
+        self.assertIn(move.name, todo.summary)
+        self.assertIn(first.name, str(todo.note))
+        self.assertIn(second.name, str(todo.note))
+        self.assertFalse(self._todos(other))
+        with freeze_time("2027-01-12"):
+            self._run_job()
+        self.assertEqual(len(self._todos(head) | self._todos(other)), 1)

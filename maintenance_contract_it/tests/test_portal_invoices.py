@@ -99,6 +99,38 @@ class TestPortalContractInvoices(PortalServiceCommon, HttpCase):
         self.assertNotIn("777.00", text)
         self.assertNotIn("555.00", text)
 
+    def test_grouped_invoice_on_the_contract_page(self):
+        """An invoice grouping the customer's contracts (no single contract) is on the page of
+        each contract whose billing period it invoices."""
+        period = self.env["maintenance.contract.period"].create(
+            {
+                "contract_id": self.contract.id,
+                "date_start": self.contract.date_start,
+                "date_end": self.contract.date_start,
+                "invoice_date": self.contract.date_start,
+            }
+        )
+        grouped = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.contract.partner_id.id,
+                "invoice_date": fields.Date.today(),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.fee_product.id,
+                            "price_unit": 40.0,
+                            "maintenance_period_id": period.id,
+                        }
+                    ),
+                    Command.create({"product_id": self.fee_product.id, "price_unit": 60.0}),
+                ],
+            }
+        )
+        grouped.action_post()
+        self.assertFalse(grouped.contract_id)
+        self.assertIn(grouped.name, self._invoice_rows(self._page()))
+
     def test_invoice_link_opens_the_odoo_invoice_page(self):
         text = self._page()
         match = re.search(rf'href="(/my/invoices/{self.invoice_open.id}\?[^"]*)"', text)
