@@ -51,4 +51,5 @@ from . import (
     res_company,
     res_config_settings,
     res_partner,
+    res_users,
 )
