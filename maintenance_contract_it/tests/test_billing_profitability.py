@@ -201,6 +201,21 @@ class TestBillingProfitability(BillingCommon):
             [(450.0, 160.0, 290.0, 64.44), (0.0, 40.0, -40.0, False)],
         )
 
+        # the contract's totals, on its Billing tab: 250 - (160 + 40) = 50
+        contract_a.invalidate_recordset()
+        self.assertEqual(
+            [
+                (c.profit_revenue, c.profit_cost, c.profit_margin)
+                for c in (contract_a | contract_b).with_user(self.manager)
+            ],
+            [(250.0, 200.0, 50.0), (200.0, 0.0, 200.0)],
+        )
+        action = contract_a.action_view_profitability()
+        self.assertEqual(
+            Report.search(action["domain"]).mapped("margin"),
+            [-40.0, 90.0],
+        )
+
     def test_multi_company(self):
         contract = self._billing_contract("2026-01-01")
         self._intervention(contract, date(2026, 1, 15), 2.0, self.tech_senior)
