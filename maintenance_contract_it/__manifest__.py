@@ -67,7 +67,6 @@
         "views/menus.xml",
     ],
     "demo": [
-        "demo/res_company_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/maintenance_contract_equipment_demo.xml",
         "demo/resource_calendar_demo.xml",
