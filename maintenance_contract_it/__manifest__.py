@@ -46,6 +46,7 @@
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_users_views.xml",
         "views/portal_templates.xml",
         "views/maintenance_contract_period_views.xml",
         "views/portal_helpdesk_templates.xml",
@@ -62,6 +63,7 @@
         "report/maintenance_intervention_report.xml",
         "report/maintenance_sla_report_views.xml",
         "report/maintenance_contract_mrr_report_views.xml",
+        "report/maintenance_contract_profitability_report_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -10,6 +10,7 @@ from . import (
     maintenance_contract_intervention_mixin,
     maintenance_contract_prepaid_mixin,
     maintenance_contract_preventive_mixin,
+    maintenance_contract_profitability_mixin,
     maintenance_contract_revision_mixin,
     maintenance_contract_sla_mixin,
     maintenance_contract_terms,
@@ -51,4 +52,5 @@ from . import (
     res_company,
     res_config_settings,
     res_partner,
+    res_users,
 )

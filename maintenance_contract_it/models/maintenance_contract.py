@@ -83,6 +83,7 @@ class MaintenanceContract(models.Model):
         "maintenance.contract.preventive.mixin",
         "maintenance.contract.billing.mixin",
         "maintenance.contract.prepaid.mixin",
+        "maintenance.contract.profitability.mixin",
         "maintenance.portal.signature.mixin",
         "portal.mixin",
         "mail.thread",

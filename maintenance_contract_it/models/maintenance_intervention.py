@@ -185,6 +185,38 @@ class MaintenanceIntervention(models.Model):
         aggregator="sum",
     )
 
+    # Costs, for the profitability of the contract (contract managers only)
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency", groups=MANAGER_GROUP
+    )
+    labour_hourly_cost = fields.Monetary(
+        string="Technicians' Hourly Cost",
+        compute="_compute_labour_hourly_cost",
+        store=True,
+        currency_field="company_currency_id",
+        groups=MANAGER_GROUP,
+        help="Sum of the hourly costs of the technicians (each one's own, else the company's "
+        "default), taken when the intervention is marked as done: a later change of a cost "
+        "does not change it.",
+    )
+    labour_cost = fields.Monetary(
+        compute="_compute_labour_cost",
+        store=True,
+        currency_field="company_currency_id",
+        aggregator="sum",
+        groups=MANAGER_GROUP,
+        help="Duration × the technicians' hourly cost: every technician of the intervention "
+        "is counted for its whole duration.",
+    )
+    parts_cost = fields.Monetary(
+        compute="_compute_parts_cost",
+        store=True,
+        currency_field="company_currency_id",
+        aggregator="sum",
+        groups=MANAGER_GROUP,
+        help="Quantity × unit cost of the parts and material used.",
+    )
+
     # Signature
     signature = fields.Binary(copy=False, attachment=True)
     signed_by = fields.Char(copy=False, tracking=True)
@@ -334,6 +366,27 @@ class MaintenanceIntervention(models.Model):
             )
             intervention.amount_billable = (
                 hours * intervention.hourly_rate if intervention.coverage == "billable" else 0.0
+            )
+
+    @api.depends("user_ids", "company_id")
+    def _compute_labour_hourly_cost(self):
+        # also recomputed by action_done, so that the costs of that day are kept
+        for intervention in self:
+            company = intervention.company_id or self.env.company
+            intervention.labour_hourly_cost = sum(
+                user._get_maintenance_hourly_cost(company) for user in intervention.user_ids
+            )
+
+    @api.depends("duration", "labour_hourly_cost")
+    def _compute_labour_cost(self):
+        for intervention in self:
+            intervention.labour_cost = intervention.duration * intervention.labour_hourly_cost
+
+    @api.depends("part_ids.quantity", "part_ids.cost_unit")
+    def _compute_parts_cost(self):
+        for intervention in self:
+            intervention.parts_cost = sum(
+                part.quantity * part.cost_unit for part in intervention.part_ids
             )
 
     @api.depends("state", "coverage", "contract_id", "invoice_line_id.parent_state")
@@ -494,6 +547,11 @@ class MaintenanceIntervention(models.Model):
                     )
                 )
         self._write_step({"state": "done"})
+        # the technicians' costs of the day the work is done (a recomputed field does not
+        # mark the fields depending on it: the labour cost is recomputed after it)
+        for fname in ("labour_hourly_cost", "labour_cost"):
+            self.env.add_to_compute(self._fields[fname], self)
+            self._recompute_recordset([fname])
         self._check_prepaid_thresholds()
         return True
 

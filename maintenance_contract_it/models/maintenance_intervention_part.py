@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# The costs are for the contract managers only.
+MANAGER_GROUP = "maintenance_contract_it.group_maintenance_contract_manager"
+
 
 class MaintenanceInterventionPart(models.Model):
     """A part or some material used during an intervention."""
@@ -35,6 +38,18 @@ class MaintenanceInterventionPart(models.Model):
         readonly=False,
         help="Price of the part when its intervention is billable.",
     )
+    cost_unit = fields.Float(
+        string="Unit Cost",
+        digits="Product Price",
+        compute="_compute_cost_unit",
+        store=True,
+        readonly=False,
+        precompute=True,
+        groups=MANAGER_GROUP,
+        help="Cost of one unit in the currency of the company, for the profitability of the "
+        "contract: the product's cost when the part is entered; a later change of the "
+        "product's cost does not change it.",
+    )
     invoice_line_id = fields.Many2one(
         "account.move.line",
         readonly=True,
@@ -61,6 +76,13 @@ class MaintenanceInterventionPart(models.Model):
         for part in self:
             if part.product_id:
                 part.price_unit = part.product_id.lst_price
+
+    @api.depends("product_id")
+    def _compute_cost_unit(self):
+        for part in self:
+            if part.product_id:
+                company = part.intervention_id.company_id or self.env.company
+                part.cost_unit = part.product_id.with_company(company).standard_price
 
     @api.constrains("quantity")
     def _check_quantity(self):

@@ -61,3 +61,9 @@ class ResCompany(models.Model):
         help="Days after the due date of an unpaid contract invoice at which the account "
         "manager gets a to-do (0: never).",
     )
+    maintenance_hourly_cost = fields.Monetary(
+        string="Default Technician Hourly Cost",
+        currency_field="currency_id",
+        help="Cost of one hour of work of a technician without an hourly cost of his own, for "
+        "the profitability of the contracts.",
+    )

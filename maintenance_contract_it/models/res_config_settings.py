@@ -37,3 +37,6 @@ class ResConfigSettings(models.TransientModel):
     maintenance_overdue_activity_days = fields.Integer(
         related="company_id.maintenance_overdue_activity_days", readonly=False
     )
+    maintenance_hourly_cost = fields.Monetary(
+        related="company_id.maintenance_hourly_cost", readonly=False
+    )
