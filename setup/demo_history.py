@@ -4,9 +4,10 @@ through the module's own billing code, as the daily invoicing job would have don
 - every billing period of the demo contracts billed so far is invoiced on its own date, month
   after month, and posted (the invoice numbers follow the dates);
 - the invoices due are paid twenty days after their date, except the last three invoices of the
-  contract terminated for non-payment (Immobilière Dumas): they stay unpaid, overdue;
-- the prepaid-hours contract (Clinique des Monts d'Or, 20 hours a quarter) used 22 hours in its
-  first quarter: the next invoice bills the 2 hours beyond the balance at the hourly rate;
+  contract terminated for non-payment (Agence Immobilière Dumas): they stay unpaid, overdue;
+- the prepaid-hours contract (Clinique vétérinaire des Monts d'Or, 20 hours a quarter) used 22
+  hours in its first quarter: the next invoice bills the 2 hours beyond the balance at the
+  hourly rate;
 - a ticket of the servers contract (Transports Girard, 24x7 policy) was answered half an hour
   late in its first quarter: the next invoice carries the SLA service credit.
 
