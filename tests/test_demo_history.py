@@ -66,9 +66,11 @@ class TestDemoHistory(TransactionCase):
         )
         self.assertEqual(max(dumas.mapped("invoice_date")).day, 1)
         self.assertLess(max(dumas.mapped("invoice_date")), self.dumas.termination_date)
-        # quarterly contracts started five months ago: two quarters invoiced
-        self.assertEqual(len(self._invoices(self.girard)), 2)
-        self.assertEqual(len(self._invoices(self.clinique)), 2)
+        # quarterly contracts (started five months before the demo data): one per quarter begun
+        for contract in self.girard | self.clinique:
+            quarters = (months_between(contract.date_start, self.today) - 1) // 3 + 1
+            self.assertEqual(len(self._invoices(contract)), quarters)
+            self.assertGreaterEqual(quarters, 2)
         # the fee lines are labelled with their period and taxed as their product
         line = lefevre[0].invoice_line_ids.filtered("product_id")[0]
         lang = self.lefevre.partner_id.lang
@@ -103,7 +105,7 @@ class TestDemoHistory(TransactionCase):
 
     def test_hours_beyond_the_prepaid_balance_billed(self):
         # 8 + 7.5 + 6.5 = 22 covered hours in the first quarter of 20 prepaid hours
-        first, second = self._invoices(self.clinique)
+        first, second = self._invoices(self.clinique)[:2]
         self.assertEqual(second.invoice_date, self.clinique.date_start + relativedelta(months=3))
         product = self.env.ref(DEMO + "product_extra_work_demo")
         overage = second.invoice_line_ids.filtered(lambda line: line.product_id == product)
@@ -121,7 +123,7 @@ class TestDemoHistory(TransactionCase):
     def test_sla_service_credit(self):
         # a priority "2" ticket answered after 1.5 h of the 1 h allowed (24x7): 0.5 h late at
         # 150.00 an hour, under the cap of 20 % of the quarterly fee of 525.00 (105.00)
-        first, second = self._invoices(self.girard)
+        first, second = self._invoices(self.girard)[:2]
         credit = second.invoice_line_ids.filtered(lambda line: line.price_unit < 0)
         self.assertEqual(len(credit), 1)
         self.assertEqual(credit.price_unit, -75.0)
