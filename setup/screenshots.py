@@ -35,6 +35,27 @@ def login(base, login_name, password):
     return session
 
 
+def search_id(session, base, model, domain):
+    """Id of the first record of ``model`` matching ``domain`` (JSON-RPC as the session's user)."""
+    response = session.post(
+        f"{base}/web/dataset/call_kw/{model}/search",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": model,
+                "method": "search",
+                "args": [domain],
+                "kwargs": {"limit": 1},
+            },
+        },
+        timeout=60,
+    ).json()
+    if not response.get("result"):
+        sys.exit(f"no {model} found for {domain}: {response.get('error')}")
+    return response["result"][0]
+
+
 def first_id(session, base, path, pattern):
     text = session.get(f"{base}{path}", timeout=60).text
     match = re.search(pattern, text)
@@ -125,6 +146,22 @@ class Browser:
             image.write(base64.b64decode(data))
         print(f"{path}: {os.path.getsize(path) // 1024} KB", flush=True)
 
+    def click_and_shoot(self, selector, path, ready_selector):
+        """Click ``selector`` on the current page, then capture once ``ready_selector`` shows."""
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            time.sleep(0.5)
+            if self.evaluate(f"!!document.querySelector({json.dumps(ready_selector)})"):
+                break
+        else:
+            sys.exit(f"{ready_selector} never appeared after clicking {selector}")
+        time.sleep(1.5)
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        with open(path, "wb") as image:
+            image.write(base64.b64decode(data))
+        print(f"{path}: {os.path.getsize(path) // 1024} KB", flush=True)
+
     def close(self):
         try:
             self.process.terminate()
@@ -160,6 +197,23 @@ def main():
             f"{base}/odoo/action-maintenance_contract_it.maintenance_contract_action/{contract_id}",
             f"{output}/contract_form.png",
             ".o_form_view .o_field_widget",
+        )
+        # the invoices of the contract terminated for non-payment (setup/demo_history.py)
+        overdue_id = search_id(
+            admin,
+            base,
+            "maintenance.contract",
+            [("state", "=", "terminated"), ("amount_overdue", ">", 0)],
+        )
+        browser.shoot(
+            f"{base}/odoo/action-maintenance_contract_it.maintenance_contract_action/{overdue_id}",
+            f"{output}/contract_invoices.png",
+            "button[name=action_view_invoices]",
+        )
+        browser.click_and_shoot(
+            "button[name=action_view_invoices]",
+            f"{output}/contract_invoices.png",
+            ".o_list_view .o_data_row",
         )
     finally:
         browser.close()

@@ -35,7 +35,10 @@ if [ "${MCIT_REUSE_DB:-0}" = 1 ] && psql -d "$DB" -Atc 'select 1' >/dev/null 2>&
 else
     log "building a fresh database $DB with the module, demo data and French"
     dropdb --if-exists --force "$DB"
-    odoo_bin -d "$DB" --addons-path="$ADDONS_PATH" --data-dir="$DATA_DIR" -i maintenance_contract_it \
+    # account_edi_ubl_cii (Odoo's Factur-X/UBL export, auto-installed with Accounting) is named
+    # so that tests/test_facturx.py always has it; the module does not depend on it.
+    odoo_bin -d "$DB" --addons-path="$ADDONS_PATH" --data-dir="$DATA_DIR" \
+        -i maintenance_contract_it,account_edi_ubl_cii \
         --load-language=fr_FR --stop-after-init --no-http --logfile="$LOG_DIR/install.log"
 fi
 checklog "$LOG_DIR/install.log"
