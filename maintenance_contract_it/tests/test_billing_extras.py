@@ -220,8 +220,6 @@ class TestBillingExtraWork(BillingExtrasMixin, InterventionCommon):
         self.assertEqual(april.invoice_date, date(2026, 4, 1))
         self.assertEqual(april.amount_untaxed, 110.0)
         self.assertEqual(first.invoice_id, april)
-        self.assertEqual(self.contract.extra_move_id, april)
-        self.assertEqual(self.contract.extra_invoiced_until, date(2026, 3, 31))
         # work of 25 March done on 3 April, work of April: no second invoice in April
         late = self._billable_work("2026-03-25", "09:00:00", quantities=())  # 80.00
         current = self._billable_work("2026-04-10", "09:10:00", quantities=())  # 1.25 h: 100.00
@@ -245,6 +243,8 @@ class TestBillingExtraWork(BillingExtrasMixin, InterventionCommon):
         self.assertNotEqual(again, may)
         self.assertEqual(again.amount_untaxed, 180.0)
         self.assertEqual((late | current).invoice_id, again)
+        self.assertEqual(self.contract.extra_move_id, again)
+        self.assertEqual(self.contract.extra_invoiced_until, date(2026, 4, 30))
 
     def test_extra_work_of_an_ended_contract_on_a_final_invoice(self):
         """Invoiced in advance, the last period's invoice comes before the work of that
@@ -253,12 +253,14 @@ class TestBillingExtraWork(BillingExtrasMixin, InterventionCommon):
         self._invoice(self.may)
         work = self._billable_work("2026-05-10")  # after May's invoice: 110.00
         self.contract._write_step({"date_end": date(2026, 5, 31), "state": "expired"})
+        periods = self.april.move_id | self.may.move_id
         self._run_extras_job("2026-05-31")  # the last day is not over
-        self.assertFalse(self.contract.final_move_id)
+        self.assertEqual(self._contract_invoices(), periods)
         self._run_extras_job("2026-06-01")
         self._run_extras_job("2026-06-02")
-        final = self.contract.final_move_id
-        self.assertEqual(self._contract_invoices(), self.april.move_id | self.may.move_id | final)
+        final = self._contract_invoices() - periods
+        self.assertEqual(len(final), 1)
+        self.assertEqual(self.contract.final_move_id, final)
         self.assertEqual(final.invoice_date, date(2026, 6, 1))
         self.assertEqual(final.amount_untaxed, 110.0)
         self.assertEqual(work.invoice_id, final)
@@ -268,7 +270,7 @@ class TestBillingExtraWork(BillingExtrasMixin, InterventionCommon):
         late = self._billable_work("2026-05-20", "09:00:00", quantities=())  # 80.00
         self._run_extras_job("2026-06-10")
         self._run_extras_job("2026-06-11")
-        extra = self._contract_invoices() - self.april.move_id - self.may.move_id - final
+        extra = self._contract_invoices() - periods - final
         self.assertEqual(len(extra), 1)
         self.assertEqual(extra.amount_untaxed, 80.0)
         self.assertEqual(late.invoice_id, extra)

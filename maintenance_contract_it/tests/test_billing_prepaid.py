@@ -107,11 +107,12 @@ class TestBillingPrepaidHours(BillingExtrasMixin, InterventionCommon):
         self._work("2026-03-12", 240)  # 12 h in March: 2 h beyond the balance
         self._end_contract(date(2026, 3, 31))
         self._run_extras_job("2026-03-31")  # the last day is not over
-        self.assertFalse(self.contract.final_move_id)
+        self.assertEqual(self._contract_invoices(), march.move_id)
         self._run_extras_job("2026-04-01")
         self._run_extras_job("2026-04-02")
-        final = self.contract.final_move_id
-        self.assertEqual(self._contract_invoices(), march.move_id | final)
+        final = self._contract_invoices() - march.move_id
+        self.assertEqual(len(final), 1)
+        self.assertEqual(self.contract.final_move_id, final)
         line = final.invoice_line_ids
         start, end = "03/01/2026", "03/31/2026"
         self.assertEqual(line.name, f"Hours beyond the prepaid balance – period {start} – {end}")
@@ -121,9 +122,10 @@ class TestBillingPrepaidHours(BillingExtrasMixin, InterventionCommon):
         final.button_cancel()
         self._run_extras_job("2026-04-03")
         self._run_extras_job("2026-04-04")
-        again = self.contract.final_move_id
+        again = self._contract_invoices() - march.move_id
+        self.assertEqual(len(again), 1)
         self.assertNotEqual(again, final)
-        self.assertEqual(self._contract_invoices(), march.move_id | again)
+        self.assertEqual(self.contract.final_move_id, again)
         self.assertEqual(again.amount_untaxed, 160.0)
 
     def test_overage_of_the_last_period_in_arrears_billed_once(self):
