@@ -596,7 +596,8 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         if self.prepaid_hours_mode == "none":
             return []
         date_from, date_to = self._get_service_period(end)
-        for period in self.sudo().period_ids.filtered(lambda p: p.state == "invoiced"):
+        # a period cancelled by the credit note of its unused days was invoiced too
+        for period in self.sudo().period_ids.filtered(lambda p: p.move_id):
             service = self._get_billed_service_period(period)
             if service and service[0] == date_from:
                 return []
