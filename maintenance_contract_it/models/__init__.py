@@ -1,6 +1,6 @@
 # Abstract models (shared mixins, then the contract's capabilities, which import other models'
 # constants) load before the models that inherit them.
-from . import maintenance_step_mixin
+from . import maintenance_invoiced_mixin, maintenance_step_mixin
 
 # isort: split
 from . import (

@@ -15,3 +15,21 @@ class AccountMoveLine(models.Model):
         ondelete="restrict",
         groups=EMPLOYEE_GROUP,
     )
+    # what a line of extra work invoices (see maintenance.invoiced.mixin): each intervention
+    # and part finds its own line, whatever the labels
+    maintenance_intervention_id = fields.Many2one(
+        "maintenance.intervention",
+        string="Intervention Invoiced",
+        index="btree_not_null",
+        copy=False,
+        ondelete="set null",
+        groups=EMPLOYEE_GROUP,
+    )
+    maintenance_intervention_part_id = fields.Many2one(
+        "maintenance.intervention.part",
+        string="Part Invoiced",
+        index="btree_not_null",
+        copy=False,
+        ondelete="set null",
+        groups=EMPLOYEE_GROUP,
+    )

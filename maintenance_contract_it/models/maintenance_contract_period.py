@@ -174,10 +174,10 @@ class MaintenanceContractPeriod(models.Model):
                     )
                 )
             service = contract._get_billed_service_period(period)
-            if service and contract.prepaid_hours_mode != "none":
-                hours = contract._get_prepaid_period(*service).get("overage", 0.0)
-                values["amount_overage"] = period.currency_id.round(
-                    hours * contract.extra_hourly_rate
+            if service:
+                values["amount_overage"] = sum(
+                    period.currency_id.round(vals["quantity"] * vals["price_unit"])
+                    for vals in contract._prepare_overage_line_values(*service)
                 )
             credited = self.env["account.move.line"].search_count(
                 [
@@ -324,17 +324,10 @@ class MaintenanceContractPeriod(models.Model):
         self.ensure_one()
         if self.currency_id.is_zero(self.amount_overage):
             return []
-        contract = self.contract_id
-        date_from, date_to = contract._get_billed_service_period(self)
-        hours = contract._get_prepaid_period(date_from, date_to)["overage"]
+        date_from, date_to = self.contract_id._get_billed_service_period(self)
         return [
-            {
-                "name": contract._get_overage_label(date_from, date_to),
-                "quantity": hours,
-                "price_unit": contract.extra_hourly_rate,
-                "product_id": contract.company_id.maintenance_extra_product_id.id or False,
-                "maintenance_period_id": self.id,
-            }
+            dict(values, maintenance_period_id=self.id)
+            for values in self.contract_id._prepare_overage_line_values(date_from, date_to)
         ]
 
     def _prepare_sla_credit_line_values(self):
@@ -353,28 +346,16 @@ class MaintenanceContractPeriod(models.Model):
 
     def _on_invoice_created(self, move):
         """Hook after the invoice ``move`` of the periods exists: the interventions and
-        parts it invoices are linked to their lines."""
+        parts it invoices are linked to their own lines."""
         self.write({"state": "invoiced", "move_id": move.id})
-        for period in self:
-            contract = period.contract_id
-            if contract.extra_invoicing != "next_invoice":
-                continue
-            date_from, date_to = contract._get_extra_work_bounds(period)
-            items = contract._prepare_extra_work_line_values(date_to, date_from)
-            if items:
-                contract._link_invoiced_records(
-                    items,
-                    move.invoice_line_ids.filtered(
-                        lambda line, p=period: line.maintenance_period_id == p
-                    ),
-                )
+        self.env["maintenance.contract"]._link_invoiced_records(move.invoice_line_ids)
 
     def _on_invoice_cancelled(self):
         """Hook when the invoice of the periods is cancelled or deleted: they are to invoice
         again, and the interventions and parts it invoiced are free again."""
-        domain = [("invoice_line_id.move_id", "in", self.sudo().move_id.ids)]
-        self.env["maintenance.intervention"].sudo().search(domain).invoice_line_id = False
-        self.env["maintenance.intervention.part"].sudo().search(domain).invoice_line_id = False
+        moves = self.sudo().move_id
+        self.env["maintenance.intervention"].sudo()._unlink_invoice_lines(moves)
+        self.env["maintenance.intervention.part"].sudo()._unlink_invoice_lines(moves)
         self.filtered(lambda p: p.state == "invoiced").write(
             {"state": "to_invoice", "move_id": False}
         )

@@ -4,10 +4,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_compare, format_date
+from odoo.tools import float_compare, format_amount, format_date
 
 from ..tools.dates import ONE_DAY, billing_period_bounds
-from ..tools.jobs import run_batched
+from ..tools.jobs import lock_for_job, run_batched
 from .maintenance_intervention import CONSUMED_STATES
 
 # Kinds of covered work that draw the prepaid balance down (preventive visits are planned
@@ -33,6 +33,8 @@ def round_up_hours(hours, minutes):
 # Internal fields, that customers (portal users) must not read (the prepaid terms and
 # balance are the customer's business: the portal shows them).
 USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+INVOICE_GROUPS = "account.group_account_invoice,account.group_account_readonly"
+ENDED_STATES = ("expired", "terminated")
 
 
 class MaintenanceContractPrepaidMixin(models.AbstractModel):
@@ -47,6 +49,31 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         required=True,
         help="Billable interventions and their parts go on the contract's next invoice, or on "
         "their own invoice at the start of each month.",
+    )
+    extra_move_id = fields.Many2one(
+        "account.move",
+        string="Last Extra Work Invoice",
+        readonly=True,
+        copy=False,
+        groups=INVOICE_GROUPS,
+        help="Last invoice of the extra work of a month (contracts invoicing extra work "
+        "monthly): one per month.",
+    )
+    extra_invoiced_until = fields.Date(
+        string="Extra Work Invoiced Until",
+        readonly=True,
+        copy=False,
+        groups=INVOICE_GROUPS,
+        help="Last day of the extra work the last monthly invoice of extra work carries.",
+    )
+    final_move_id = fields.Many2one(
+        "account.move",
+        string="Final Invoice",
+        readonly=True,
+        copy=False,
+        groups=INVOICE_GROUPS,
+        help="Invoice of what was left to bill once the contract ended: the hours beyond the "
+        "prepaid balance of its last period and the extra work no invoice carried.",
     )
     extra_rounding_minutes = fields.Integer(
         string="Hours Rounding (minutes)",
@@ -450,6 +477,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
                 ),
                 "quantity": hours,
                 "price_unit": intervention.hourly_rate or self.extra_hourly_rate,
+                **intervention._get_invoice_line_link(),
             }
             if product:
                 values["product_id"] = product.id
@@ -460,15 +488,30 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             items.append((part, part._prepare_invoice_line_values()))
         return items
 
-    def _link_invoiced_records(self, items, lines):
-        """Link each record of ``items`` (``[(record, values)]``) to the invoice line among
-        ``lines`` created from its values (same label, in the same order)."""
-        remaining = lines.sorted(lambda line: (line.sequence, line.id))
-        for record, values in items:
-            line = remaining.filtered(lambda ln, name=values["name"]: ln.name == name)[:1]
-            if line:
-                record.invoice_line_id = line
-                remaining -= line
+    @api.model
+    def _link_invoiced_records(self, lines):
+        """Link the interventions and parts invoiced by ``lines`` to their own line: each line
+        of extra work carries the record it invoices (labels may repeat or change)."""
+        self.env["maintenance.intervention"].sudo()._link_invoice_lines(lines)
+        self.env["maintenance.intervention.part"].sudo()._link_invoice_lines(lines)
+
+    def _prepare_overage_line_values(self, date_from, date_to):
+        """Line of the hours beyond the prepaid balance of the service period from
+        ``date_from`` to ``date_to`` at the hourly rate; none without such hours."""
+        self.ensure_one()
+        if self.prepaid_hours_mode == "none":
+            return []
+        hours = self._get_prepaid_period(date_from, date_to).get("overage", 0.0)
+        if not hours or self.currency_id.is_zero(hours * self.extra_hourly_rate):
+            return []
+        return [
+            {
+                "name": self._get_overage_label(date_from, date_to),
+                "quantity": hours,
+                "price_unit": self.extra_hourly_rate,
+                "product_id": self.company_id.maintenance_extra_product_id.id or False,
+            }
+        ]
 
     def _prepare_extra_invoice_values(self, line_values, move_type="out_invoice"):
         """Values of an invoice of the contract outside its billing periods (extra work of
@@ -507,29 +550,94 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             values["invoice_user_id"] = self.user_id.id
         return values
 
+    def _has_extra_invoice_until(self, date_to):
+        """Whether a valid monthly invoice of extra work already carries the work up to
+        ``date_to`` (it is cancelled or deleted: no)."""
+        self.ensure_one()
+        contract = self.sudo()
+        return bool(
+            contract.extra_invoiced_until
+            and contract.extra_invoiced_until >= date_to
+            and contract.extra_move_id.state not in (False, "cancel")
+        )
+
     def _invoice_extra_work(self, date_to):
         """Invoice of its own for the extra work up to ``date_to`` (contracts invoicing extra
-        work monthly); nothing when there is none."""
+        work monthly), once: nothing when a valid invoice already carries the work up to that
+        day (work recorded late waits for the next month's invoice) or when there is none."""
         self.ensure_one()
-        if self.extra_invoicing != "monthly":
-            return self.env["account.move"]
-        # one run at a time per contract, or two would invoice the same work: a row lock
-        # (the ORM has none), skipped when another run holds it (that run invoices the work)
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM maintenance_contract WHERE id = %s FOR UPDATE SKIP LOCKED",
-                self.id,
-            )
-        )
-        if not self.env.cr.fetchone():
-            return self.env["account.move"]
+        Move = self.env["account.move"]
+        # one run at a time per contract, or two would invoice the same work: skipped when
+        # another run holds the contract (that run invoices the work)
+        if self.extra_invoicing != "monthly" or not lock_for_job(self):
+            return Move
+        if self._has_extra_invoice_until(date_to):
+            return Move
         items = self._prepare_extra_work_line_values(date_to)
         if not items:
-            return self.env["account.move"]
-        invoice = self.env["account.move"].create(
+            return Move
+        invoice = Move.create(
             self._prepare_extra_invoice_values([values for _record, values in items])
         )
-        self._link_invoiced_records(items, invoice.invoice_line_ids)
+        self._link_invoiced_records(invoice.invoice_line_ids)
+        self.sudo().write({"extra_move_id": invoice.id, "extra_invoiced_until": date_to})
+        return invoice
+
+    def _has_final_invoice(self):
+        """Whether the contract has a valid final invoice (cancelled or deleted: no)."""
+        self.ensure_one()
+        return self.sudo().final_move_id.state not in (False, "cancel")
+
+    def _get_unbilled_final_overage(self, end):
+        """Line values of the hours beyond the prepaid balance of the last service period of
+        the contract ended on ``end``, when no period's invoice carries them (a contract
+        invoiced in advance: the invoice that would carry them never comes)."""
+        self.ensure_one()
+        if self.prepaid_hours_mode == "none":
+            return []
+        date_from, date_to = self._get_service_period(end)
+        # a period cancelled by the credit note of its unused days was invoiced too
+        for period in self.sudo().period_ids.filtered(lambda p: p.move_id):
+            service = self._get_billed_service_period(period)
+            if service and service[0] == date_from:
+                return []
+        return self._prepare_overage_line_values(date_from, min(date_to, end))
+
+    def _invoice_final_extras(self, today):
+        """Final invoice of an ended contract, once its last period is over and every period
+        is invoiced: the hours beyond the prepaid balance of its last period that no invoice
+        carries, and the extra work not invoiced yet. Once: the contract keeps its final
+        invoice (a cancelled or deleted one is made again); extra work recorded after it goes
+        on an invoice of its own. Return the invoice made, if any."""
+        self.ensure_one()
+        Move = self.env["account.move"]
+        end = self._billing_end_date()
+        if self.state not in ENDED_STATES or not end or today <= end:
+            return Move
+        contract = self.sudo()
+        if contract._billing_next_bounds() or contract.period_ids.filtered(
+            lambda p: p.state == "to_invoice"
+        ):
+            return Move  # the periods' invoices come first: they carry what they can
+        if not lock_for_job(self):
+            return Move
+        final = not self._has_final_invoice()
+        line_values = self._get_unbilled_final_overage(end) if final else []
+        line_values += [values for _record, values in self._prepare_extra_work_line_values(today)]
+        if not line_values:
+            return Move
+        invoice = Move.create(self._prepare_extra_invoice_values(line_values))
+        self._link_invoiced_records(invoice.invoice_line_ids)
+        if final:
+            self.sudo().final_move_id = invoice
+        self.message_post(
+            body=self.env._(
+                "Invoice %(invoice)s of the extras left to bill after the end of the contract: "
+                "%(amount)s.",
+                invoice=invoice.display_name,
+                amount=format_amount(self.env, invoice.amount_total, invoice.currency_id),
+            )
+        )
         return invoice
 
     def _check_prepaid_thresholds(self, today):
@@ -571,14 +679,17 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             )
 
     def _process_billing_extras(self, today):
-        """One contract's share of the extras job: monthly invoice of extra work, prepaid hours
-        alerts, SLA service credit of an ended contract."""
+        """One contract's share of the extras job: monthly invoice of extra work and prepaid
+        hours alerts of an active contract; SLA service credit and final invoice of the extras
+        of an ended contract."""
         self.ensure_one()
-        if self.extra_invoicing == "monthly":
-            self._invoice_extra_work(today.replace(day=1) - ONE_DAY)
-        self._check_prepaid_thresholds(today)
-        if self.state in ("expired", "terminated"):
+        if self.state == "active":
+            if self.extra_invoicing == "monthly":
+                self._invoice_extra_work(today.replace(day=1) - ONE_DAY)
+            self._check_prepaid_thresholds(today)
+        elif self.state in ENDED_STATES:
             self._credit_sla_of_last_period()
+            self._invoice_final_extras(today)
 
     def _credit_sla_of_last_period(self):
         """Draft credit note of the SLA service credit of the last period of an ended contract
@@ -616,16 +727,15 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
     @api.model
     def _cron_invoice_billing_extras(self):
         today = fields.Date.context_today(self)
-        # ended contracts: their last SLA credit, for a quarter after their end
+        # ended contracts: their last SLA credit and final invoice, for a quarter after
+        # their end
         ended_since = today - relativedelta(months=3)
         contracts = self.search(
             [
                 "|",
                 ("state", "=", "active"),
                 "&",
-                "&",
-                ("state", "in", ("expired", "terminated")),
-                ("sla_policy_id", "!=", False),
+                ("state", "in", ENDED_STATES),
                 "|",
                 ("termination_date", ">=", ended_since),
                 ("date_end", ">=", ended_since),

@@ -28,7 +28,14 @@ class MaintenanceIntervention(models.Model):
 
     _name = "maintenance.intervention"
     _description = "Intervention Report"
-    _inherit = ["maintenance.step.mixin", "portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "maintenance.step.mixin",
+        "maintenance.invoiced.mixin",
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
+    _invoice_line_link_field = "maintenance_intervention_id"
     _step_initial_state = "planned"
     _order = "scheduled_start desc, id desc"
     _check_company_auto = True
@@ -231,20 +238,6 @@ class MaintenanceIntervention(models.Model):
         help="Product of the invoice line of this billable intervention; empty: the "
         "company's product for extra work.",
         groups=USER_GROUP,
-    )
-    invoice_line_id = fields.Many2one(
-        "account.move.line",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        ondelete="set null",
-        groups="account.group_account_invoice,account.group_account_readonly",
-        help="The invoice line that invoiced this billable intervention.",
-    )
-    invoice_id = fields.Many2one(
-        related="invoice_line_id.move_id",
-        string="Invoice",
-        groups="account.group_account_invoice,account.group_account_readonly",
     )
     invoice_status = fields.Selection(
         [("none", "Nothing to invoice"), ("to_invoice", "To invoice"), ("invoiced", "Invoiced")],

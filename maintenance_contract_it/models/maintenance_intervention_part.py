@@ -10,6 +10,8 @@ class MaintenanceInterventionPart(models.Model):
 
     _name = "maintenance.intervention.part"
     _description = "Part Used in an Intervention"
+    _inherit = ["maintenance.invoiced.mixin"]
+    _invoice_line_link_field = "maintenance_intervention_part_id"
     _order = "intervention_id, sequence, id"
     _check_company_auto = True
 
@@ -49,20 +51,6 @@ class MaintenanceInterventionPart(models.Model):
         help="Cost of one unit in the currency of the company, for the profitability of the "
         "contract: the product's cost when the part is entered; a later change of the "
         "product's cost does not change it.",
-    )
-    invoice_line_id = fields.Many2one(
-        "account.move.line",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        ondelete="set null",
-        groups="account.group_account_invoice,account.group_account_readonly",
-        help="The invoice line that invoiced this part.",
-    )
-    invoice_id = fields.Many2one(
-        related="invoice_line_id.move_id",
-        string="Invoice",
-        groups="account.group_account_invoice,account.group_account_readonly",
     )
 
     @api.depends("product_id")
@@ -113,6 +101,7 @@ class MaintenanceInterventionPart(models.Model):
             "name": f"{self.intervention_id.name} – {self.name}",
             "quantity": self.quantity,
             "price_unit": self.price_unit,
+            **self._get_invoice_line_link(),
         }
         if self.product_id:
             values["product_id"] = self.product_id.id

@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -55,16 +56,33 @@ class TestBillingExtraWork(BillingExtrasMixin, InterventionCommon):
         cls.april = cls._create_period(cls.contract, "2026-04-01", "2026-04-30")
         cls.may = cls._create_period(cls.contract, "2026-05-01", "2026-05-31")
 
-    def _billable_work(self):
-        """Evolutive (billable) work of 50 minutes on 10 March with two power supplies."""
+    def _billable_work(self, day="2026-03-10", end="08:50:00", quantities=(2,)):
+        """Evolutive (billable) work on ``day`` from 08:00 UTC to ``end`` (50 minutes by
+        default) with power supplies (two by default)."""
         intervention = self._create_intervention(
             kind="evolutive",
-            actual_start="2026-03-10 08:00:00",
-            actual_end="2026-03-10 08:50:00",
-            part_ids=[Command.create({"product_id": self.part_product.id, "quantity": 2})],
+            actual_start=f"{day} 08:00:00",
+            actual_end=f"{day} {end}",
+            part_ids=[
+                Command.create({"product_id": self.part_product.id, "quantity": quantity})
+                for quantity in quantities
+            ],
         )
         intervention.action_done()
         return intervention
+
+    def _run_extras_job(self, day):
+        with freeze_time(day):
+            self.env["maintenance.contract"]._cron_invoice_billing_extras()
+
+    def _contract_invoices(self):
+        return self.env["account.move"].search(
+            [
+                ("contract_id", "=", self.contract.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "!=", "cancel"),
+            ]
+        )
 
     def test_rounding(self):
         self.assertEqual(round_up_hours(50 / 60, 15), 1.0)
@@ -187,6 +205,121 @@ class TestBillingExtraWork(BillingExtrasMixin, InterventionCommon):
         self.assertEqual(invoices.partner_id, self.customer)
         self.assertEqual(intervention.invoice_id, invoices)
         self.assertEqual(intervention.part_ids.invoice_id, invoices)
+
+    def test_monthly_invoice_of_extra_work_once_a_month(self):
+        """One invoice of extra work per month, whatever the days the job runs; work of a
+        past month recorded late waits for the next month's invoice."""
+        self.contract.extra_invoicing = "monthly"
+        first = self._billable_work()  # 10 March: 1 h × 80.00 + 2 × 15.00 = 110.00
+        self._run_extras_job("2026-03-20")
+        self.assertFalse(self._contract_invoices())  # March is not over
+        self._run_extras_job("2026-04-01")
+        self._run_extras_job("2026-04-02")
+        april = self._contract_invoices()
+        self.assertEqual(len(april), 1)
+        self.assertEqual(april.invoice_date, date(2026, 4, 1))
+        self.assertEqual(april.amount_untaxed, 110.0)
+        self.assertEqual(first.invoice_id, april)
+        # work of 25 March done on 3 April, work of April: no second invoice in April
+        late = self._billable_work("2026-03-25", "09:00:00", quantities=())  # 80.00
+        current = self._billable_work("2026-04-10", "09:10:00", quantities=())  # 1.25 h: 100.00
+        for day in ("2026-04-03", "2026-04-15", "2026-04-30"):
+            self._run_extras_job(day)
+        self.assertEqual(self._contract_invoices(), april)
+        self.assertFalse(late.invoice_line_id)
+        self._run_extras_job("2026-05-01")
+        self._run_extras_job("2026-05-02")
+        may = self._contract_invoices() - april
+        self.assertEqual(len(may), 1)
+        self.assertEqual(may.invoice_date, date(2026, 5, 1))
+        self.assertEqual(may.amount_untaxed, 80.0 + 100.0)
+        self.assertEqual((late | current).invoice_id, may)
+        # a cancelled invoice is made again by the next run, once
+        may.button_cancel()
+        self._run_extras_job("2026-05-03")
+        self._run_extras_job("2026-05-04")
+        again = self._contract_invoices() - april
+        self.assertEqual(len(again), 1)
+        self.assertNotEqual(again, may)
+        self.assertEqual(again.amount_untaxed, 180.0)
+        self.assertEqual((late | current).invoice_id, again)
+        self.assertEqual(self.contract.extra_move_id, again)
+        self.assertEqual(self.contract.extra_invoiced_until, date(2026, 4, 30))
+
+    def test_extra_work_of_an_ended_contract_on_a_final_invoice(self):
+        """Invoiced in advance, the last period's invoice comes before the work of that
+        period: a final invoice carries it once the contract ended."""
+        self._invoice(self.april)
+        self._invoice(self.may)
+        work = self._billable_work("2026-05-10")  # after May's invoice: 110.00
+        self.contract._write_step({"date_end": date(2026, 5, 31), "state": "expired"})
+        periods = self.april.move_id | self.may.move_id
+        self._run_extras_job("2026-05-31")  # the last day is not over
+        self.assertEqual(self._contract_invoices(), periods)
+        self._run_extras_job("2026-06-01")
+        self._run_extras_job("2026-06-02")
+        final = self._contract_invoices() - periods
+        self.assertEqual(len(final), 1)
+        self.assertEqual(self.contract.final_move_id, final)
+        self.assertEqual(final.invoice_date, date(2026, 6, 1))
+        self.assertEqual(final.amount_untaxed, 110.0)
+        self.assertEqual(work.invoice_id, final)
+        self.assertEqual(work.part_ids.invoice_id, final)
+        self.assertFalse(final.invoice_line_ids.maintenance_period_id)
+        # work recorded after the final invoice goes on an invoice of its own, once
+        late = self._billable_work("2026-05-20", "09:00:00", quantities=())  # 80.00
+        self._run_extras_job("2026-06-10")
+        self._run_extras_job("2026-06-11")
+        extra = self._contract_invoices() - periods - final
+        self.assertEqual(len(extra), 1)
+        self.assertEqual(extra.amount_untaxed, 80.0)
+        self.assertEqual(late.invoice_id, extra)
+        self.assertEqual(self.contract.final_move_id, final)
+
+    def test_final_invoice_waits_for_the_periods(self):
+        """A period still to invoice carries the extra work: no final invoice before it."""
+        self._invoice(self.april)
+        work = self._billable_work("2026-04-10")
+        self.contract._write_step({"date_end": date(2026, 5, 31), "state": "expired"})
+        self._run_extras_job("2026-06-01")
+        self.assertFalse(self.contract.final_move_id)
+        self.assertFalse(work.invoice_line_id)
+        self._invoice(self.may)
+        self.assertEqual(work.invoice_id, self.may.move_id)
+        self._run_extras_job("2026-06-02")
+        self.assertFalse(self.contract.final_move_id)
+        self.assertEqual(self._contract_invoices(), self.april.move_id | self.may.move_id)
+
+    def test_each_record_linked_to_its_own_line(self):
+        """Each line carries the intervention or part it invoices: two interventions and
+        parts with the same label (an override renaming the lines) keep their own line."""
+        first = self._billable_work(quantities=(2, 1))  # 1 h; parts 30.00 and 15.00
+        second = self._billable_work("2026-03-11", "10:00:00", quantities=(3,))  # 2 h; 45.00
+        Contract = type(self.env["maintenance.contract"])
+        finalize = Contract._billing_finalize_line_values
+
+        def same_label(contract, values, *args):
+            values = finalize(contract, values, *args)
+            if "Intervention" in values["name"] or "Power supply" in values["name"]:
+                values["name"] = "Extra work"
+            return values
+
+        with patch.object(Contract, "_billing_finalize_line_values", same_label):
+            move = self._invoice(self.april)
+        self.assertEqual(self.april.amount_extra, 80.0 + 45.0 + 160.0 + 45.0)
+        lines = first.invoice_line_id | second.invoice_line_id
+        lines |= (first.part_ids | second.part_ids).invoice_line_id
+        self.assertEqual(len(lines), 5)
+        self.assertEqual(set(lines.mapped("name")), {"Extra work"})
+        self.assertEqual(lines.move_id, move)
+        self.assertEqual(first.invoice_line_id.maintenance_intervention_id, first)
+        self.assertEqual(first.invoice_line_id.price_subtotal, 80.0)
+        self.assertEqual(second.invoice_line_id.price_subtotal, 160.0)
+        for part in first.part_ids | second.part_ids:
+            self.assertEqual(part.invoice_line_id.maintenance_intervention_part_id, part)
+            self.assertEqual(part.invoice_line_id.quantity, part.quantity)
+        # the next invoice bills none of them again
+        self.assertFalse(self._extra_lines(self._invoice(self.may)))
 
 
 @tagged("post_install", "-at_install")

@@ -1,3 +1,5 @@
+from datetime import date
+
 from freezegun import freeze_time
 
 from odoo import Command
@@ -78,6 +80,68 @@ class TestBillingPrepaidHours(BillingExtrasMixin, InterventionCommon):
         self.assertEqual((line.quantity, line.price_unit, line.price_subtotal), (2.0, 80.0, 160.0))
         self._invoice(may)
         self.assertEqual(may.amount_overage, 0.0)
+
+    def _end_contract(self, day):
+        self.contract._write_step({"date_end": day, "state": "expired"})
+
+    def _run_extras_job(self, day):
+        with freeze_time(day):
+            self.env["maintenance.contract"]._cron_invoice_billing_extras()
+
+    def _contract_invoices(self):
+        return self.env["account.move"].search(
+            [
+                ("contract_id", "=", self.contract.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "!=", "cancel"),
+            ]
+        )
+
+    def test_overage_of_the_last_period_on_a_final_invoice(self):
+        """Invoiced in advance, the last period's invoice comes on its first day: the hours
+        beyond its balance go on a final invoice once the contract ended, once."""
+        march = self._create_period(self.contract, "2026-03-01", "2026-03-31")
+        self._invoice(march)
+        self.assertEqual(march.amount_overage, 0.0)
+        self._work("2026-03-10", 480)
+        self._work("2026-03-12", 240)  # 12 h in March: 2 h beyond the balance
+        self._end_contract(date(2026, 3, 31))
+        self._run_extras_job("2026-03-31")  # the last day is not over
+        self.assertEqual(self._contract_invoices(), march.move_id)
+        self._run_extras_job("2026-04-01")
+        self._run_extras_job("2026-04-02")
+        final = self._contract_invoices() - march.move_id
+        self.assertEqual(len(final), 1)
+        self.assertEqual(self.contract.final_move_id, final)
+        line = final.invoice_line_ids
+        start, end = "03/01/2026", "03/31/2026"
+        self.assertEqual(line.name, f"Hours beyond the prepaid balance – period {start} – {end}")
+        self.assertEqual((line.quantity, line.price_unit, line.price_subtotal), (2.0, 80.0, 160.0))
+        self.assertEqual(final.amount_untaxed, 160.0)
+        # a cancelled final invoice is made again, once
+        final.button_cancel()
+        self._run_extras_job("2026-04-03")
+        self._run_extras_job("2026-04-04")
+        again = self._contract_invoices() - march.move_id
+        self.assertEqual(len(again), 1)
+        self.assertNotEqual(again, final)
+        self.assertEqual(self.contract.final_move_id, again)
+        self.assertEqual(again.amount_untaxed, 160.0)
+
+    def test_overage_of_the_last_period_in_arrears_billed_once(self):
+        """Invoiced in arrears, the last period's invoice carries its hours beyond the
+        balance: no final invoice bills them again."""
+        self.contract.billing_in_advance = False
+        self._work("2026-03-10", 720)  # 2 h beyond the balance
+        march = self._create_period(self.contract, "2026-03-01", "2026-03-31", "2026-04-01")
+        self._end_contract(date(2026, 3, 31))
+        self._run_extras_job("2026-04-01")  # March is still to invoice: its invoice first
+        self.assertFalse(self._contract_invoices())
+        self._invoice(march)
+        self.assertEqual(march.amount_overage, 160.0)
+        self._run_extras_job("2026-04-02")
+        self.assertFalse(self.contract.final_move_id)
+        self.assertEqual(self._contract_invoices(), march.move_id)
 
     def test_unused_hours_expire(self):
         self._work("2026-03-10", 420)
