@@ -237,7 +237,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         self.ensure_one()
         if self.termination_date:
             return self.termination_date
-        if self.date_end and (self.state == "expired" or not self.tacit_renewal):
+        if self.date_end and (self.state in ("expired", "terminated") or not self.tacit_renewal):
             return self.date_end
         return None
 
@@ -753,14 +753,17 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         }
 
     def _billing_credit_unused(self, period, end):
-        """Draft credit note of the days of ``period`` after ``end``, from the lines of its
-        invoice (prices as invoiced), linked on the period."""
+        """Draft credit note of the days of ``period`` after ``end``, from the fee lines of
+        its invoice (prices as invoiced; the extras it carried are owed), linked on the
+        period."""
         self.ensure_one()
         first_unused = max(period.date_start, end + ONE_DAY)
         billed_days = (period.date_end - period.date_start).days + 1
         share = ((period.date_end - first_unused).days + 1) / billed_days
         lines = period.move_id.invoice_line_ids.filtered(
-            lambda line: line.maintenance_period_id == period and line.display_type == "product"
+            lambda line: line.maintenance_period_id == period
+            and line.maintenance_line_kind == "fee"
+            and line.display_type == "product"
         )
         if not lines:
             return
@@ -792,6 +795,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
                     Command.create(
                         {
                             "maintenance_period_id": period.id,
+                            "maintenance_line_kind": "fee",
                             "product_id": line.product_id.id,
                             "name": f"{line.name} – {label}",
                             "quantity": line.quantity,

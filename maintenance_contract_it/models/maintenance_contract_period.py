@@ -182,8 +182,7 @@ class MaintenanceContractPeriod(models.Model):
             credited = self.env["account.move.line"].search_count(
                 [
                     ("maintenance_period_id", "=", period.id),
-                    ("price_unit", "<", 0),
-                    ("product_id", "=", False),
+                    ("maintenance_line_kind", "=", "sla_credit"),
                 ],
                 limit=1,
             )
@@ -294,6 +293,7 @@ class MaintenanceContractPeriod(models.Model):
             values.append(
                 {
                     "maintenance_period_id": self.id,
+                    "maintenance_line_kind": "fee",
                     "display_type": "product",
                     "product_id": product.id,
                     "name": self._get_line_label(description),

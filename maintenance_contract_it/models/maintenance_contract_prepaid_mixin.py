@@ -424,8 +424,9 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             "name": name,
             "quantity": 1.0,
             "price_unit": -amount,
-            "tax_ids": self.line_ids[:1].tax_ids.ids,
+            "tax_ids": self._get_extras_default_taxes().ids,
             "maintenance_period_id": period.id,
+            "maintenance_line_kind": "sla_credit",
         }
 
     def _get_extra_work_to_invoice(self, date_to, date_from=None):
@@ -486,7 +487,23 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
                 items.append((part, part._prepare_invoice_line_values()))
         for part in parts.filtered(lambda p: p.intervention_id not in interventions):
             items.append((part, part._prepare_invoice_line_values()))
+        for __, values in items:
+            values.update(self._prepare_extras_line_defaults(values, "extra"))
         return items
+
+    def _get_extras_default_taxes(self):
+        """Taxes of a line of extras without product (extra work, overage, service credit):
+        those of the contract's first fee line, so the line never loses its VAT."""
+        self.ensure_one()
+        return self.line_ids[:1].tax_ids
+
+    def _prepare_extras_line_defaults(self, values, kind):
+        """What every line of extras of ``kind`` carries: its kind and, without product,
+        the contract's taxes (a product brings its own)."""
+        defaults = {"maintenance_line_kind": kind}
+        if not values.get("product_id") and "tax_ids" not in values:
+            defaults["tax_ids"] = self._get_extras_default_taxes().ids
+        return defaults
 
     @api.model
     def _link_invoiced_records(self, lines):
@@ -504,14 +521,14 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         hours = self._get_prepaid_period(date_from, date_to).get("overage", 0.0)
         if not hours or self.currency_id.is_zero(hours * self.extra_hourly_rate):
             return []
-        return [
-            {
-                "name": self._get_overage_label(date_from, date_to),
-                "quantity": hours,
-                "price_unit": self.extra_hourly_rate,
-                "product_id": self.company_id.maintenance_extra_product_id.id or False,
-            }
-        ]
+        values = {
+            "name": self._get_overage_label(date_from, date_to),
+            "quantity": hours,
+            "price_unit": self.extra_hourly_rate,
+            "product_id": self.company_id.maintenance_extra_product_id.id or False,
+        }
+        values.update(self._prepare_extras_line_defaults(values, "overage"))
+        return [values]
 
     def _prepare_extra_invoice_values(self, line_values, move_type="out_invoice"):
         """Values of an invoice of the contract outside its billing periods (extra work of

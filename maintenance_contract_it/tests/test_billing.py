@@ -277,6 +277,23 @@ class TestBilling(BillingCommon):
         self.assertEqual(len(contract.period_ids), 2)
         self.assertEqual(max(contract.period_ids.mapped("date_end")), date(2027, 2, 28))
 
+    def test_terminated_without_effective_date_stops_at_end_of_term(self):
+        """A contract terminated by a step that recorded no effective date (an import, an
+        older version) is billed up to the end of its term, never on."""
+        contract = self._billing_contract(
+            "2027-01-01",
+            tacit_renewal=True,
+            initial_term=2,
+            initial_term_unit="month",
+            notice_period=15,
+            notice_period_unit="day",
+        )
+        contract._write_step({"state": "terminated"})
+        self.assertFalse(contract.termination_date)
+        self._invoice(contract, date(2027, 6, 1))
+        self.assertEqual(len(contract.period_ids), 2)
+        self.assertEqual(max(contract.period_ids.mapped("date_end")), date(2027, 2, 28))
+
     def test_grouping_per_customer(self):
         first = self._billing_contract("2027-01-01", invoice_grouping="customer")
         second = self._billing_contract("2027-01-01", price=120.0, invoice_grouping="customer")

@@ -121,6 +121,37 @@ class TestBillingExtraWork(BillingExtrasMixin, InterventionCommon):
         with self.assertRaisesRegex(UserError, "is invoiced"):
             intervention.action_reset_to_planned()
 
+    def test_unused_days_credit_only_the_fees(self):
+        tax = self.env["account.tax"].create(
+            {"name": "VAT 20 (test)", "amount": 20.0, "type_tax_use": "sale"}
+        )
+        self.contract.line_ids.tax_ids = [Command.set(tax.ids)]
+        intervention = self._billable_work()
+        move = self._invoice(self.april)
+        line = intervention.invoice_line_id
+        # work without product keeps the contract's VAT
+        self.assertFalse(line.product_id)
+        self.assertEqual(line.tax_ids, tax)
+        self.assertEqual(line.maintenance_line_kind, "extra")
+        self.assertEqual(
+            sorted(move.invoice_line_ids.mapped("maintenance_line_kind")),
+            ["extra", "extra", "fee"],
+        )
+        self.contract._record_notice(
+            {
+                "notice_date": date(2026, 4, 1),
+                "notice_given_by": "customer",
+                "notice_channel": "email",
+                "termination_date": date(2026, 4, 15),
+                "early_termination": True,
+            }
+        )
+        credit = self.april.credit_move_id
+        # 15 unused days of 30, of the fees only (the work done is owed): 250.00 × 15/30
+        self.assertEqual(credit.amount_untaxed, 125.0)
+        self.assertEqual(credit.invoice_line_ids.mapped("maintenance_line_kind"), ["fee"])
+        self.assertFalse(credit.invoice_line_ids.maintenance_intervention_id)
+
     def test_cancelled_invoice_frees_the_work(self):
         intervention = self._billable_work()
         self._invoice(self.april)
