@@ -722,10 +722,11 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         if not period:
             return False
         credit_note = period.credit_move_id.filtered(lambda m: m.state != "cancel")
-        label = self._get_sla_credit_label(date_from, date_to)
         if credit_note and (
             credit_note.state != "draft"
-            or credit_note.invoice_line_ids.filtered(lambda line: line.name.startswith(label))
+            or credit_note.invoice_line_ids.filtered(
+                lambda line: line.maintenance_line_kind == "sla_credit"
+            )
         ):
             return False
         amount = self._get_sla_penalties(date_from, min(date_to, end))["amount"]
