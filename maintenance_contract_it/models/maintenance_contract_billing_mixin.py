@@ -373,13 +373,14 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         groups = defaultdict(lambda: periods.browse())
         for period in periods:
             groups[self._billing_group_key(period)] |= period
-        cache = {}
+        # what the extras of all the periods need, read once for the batch
+        cache = {"extras_hints": periods._get_extras_hints()}
         prepared = []
         for group in groups.values():
             try:
                 with self.env.cr.savepoint():
                     group._compute_fee_amount()
-                    group._compute_extra_amounts()
+                    group._compute_extra_amounts(cache["extras_hints"])
                     prepared.append((group, self._billing_prepare_move_values(group, cache)))
             except Exception as error:  # pylint: disable=broad-except
                 if raise_errors:
@@ -443,7 +444,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         contract._billing_check_currency(max(periods.mapped("invoice_date")), cache)
         lines = []
         for period in periods.sorted(lambda p: (p.contract_id.name, p.date_start)):
-            for values in period._prepare_invoice_line_values():
+            for values in period._prepare_invoice_line_values(cache.get("extras_hints")):
                 lines.append(
                     Command.create(
                         period.contract_id._billing_finalize_line_values(

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from .maintenance_intervention import CONSUMED_STATES
+
 PERIOD_STATES = [
     ("to_invoice", "To invoice"),
     ("invoiced", "Invoiced"),
@@ -159,13 +161,65 @@ class MaintenanceContractPeriod(models.Model):
                 sum(fee["quantity"] * fee["price_unit"] for fee in fees)
             )
 
-    def _compute_extra_amounts(self):
+    def _get_extras_hints(self):
+        """What the extras of the periods need to know, read for all of them at once (the
+        invoicing job prepares a batch of invoices): the contracts that have billable work
+        not invoiced yet, and the periods whose SLA credit an invoice line already carries.
+        :meth:`_compute_extra_amounts` and :meth:`_prepare_invoice_line_values` skip the
+        searches of the others."""
+        contracts = self.contract_id
+        not_invoiced = [
+            "|",
+            ("invoice_line_id", "=", False),
+            ("invoice_line_id.parent_state", "=", "cancel"),
+        ]
+        work = set()
+        if contracts:
+            Intervention = self.env["maintenance.intervention"].sudo()
+            consumed = [
+                ("contract_id", "in", contracts.ids),
+                ("state", "in", CONSUMED_STATES),
+                ("coverage", "=", "billable"),
+            ]
+            work.update(
+                contract.id
+                for (contract,) in Intervention._read_group(
+                    [*consumed, *not_invoiced], ["contract_id"]
+                )
+            )
+            work.update(
+                intervention.contract_id.id
+                for (intervention,) in self.env["maintenance.intervention.part"]
+                .sudo()
+                ._read_group(
+                    [
+                        *not_invoiced,
+                        ("intervention_id", "any", consumed),
+                    ],
+                    ["intervention_id"],
+                )
+            )
+        credited = {
+            period.id
+            for (period,) in self.env["account.move.line"]._read_group(
+                [
+                    ("maintenance_period_id", "in", self.ids),
+                    ("maintenance_line_kind", "=", "sla_credit"),
+                ],
+                ["maintenance_period_id"],
+            )
+        }
+        return {"work": work, "credited": credited}
+
+    def _compute_extra_amounts(self, hints=None):
         """Set amount_extra, amount_overage and amount_sla_credit (extras). The SLA credit is
-        frozen once an invoice carried it: it is never recomputed afterwards."""
+        frozen once an invoice carried it: it is never recomputed afterwards. ``hints``: of
+        :meth:`_get_extras_hints` (read here when not given)."""
+        hints = self._get_extras_hints() if hints is None else hints
         for period in self:
             contract = period.contract_id
             values = {"amount_extra": 0.0, "amount_overage": 0.0}
-            if contract.extra_invoicing == "next_invoice":
+            if contract.extra_invoicing == "next_invoice" and contract.id in hints["work"]:
                 date_from, date_to = contract._get_extra_work_bounds(period)
                 values["amount_extra"] = sum(
                     period.currency_id.round(vals["quantity"] * vals["price_unit"])
@@ -179,14 +233,7 @@ class MaintenanceContractPeriod(models.Model):
                     period.currency_id.round(vals["quantity"] * vals["price_unit"])
                     for vals in contract._prepare_overage_line_values(*service)
                 )
-            credited = self.env["account.move.line"].search_count(
-                [
-                    ("maintenance_period_id", "=", period.id),
-                    ("maintenance_line_kind", "=", "sla_credit"),
-                ],
-                limit=1,
-            )
-            if not credited:
+            if period.id not in hints["credited"]:
                 values["amount_sla_credit"] = (
                     contract._get_sla_penalties(*service)["amount"] if service else 0.0
                 )
@@ -205,13 +252,14 @@ class MaintenanceContractPeriod(models.Model):
         )
         return f"{description} – {dates}"
 
-    def _prepare_invoice_line_values(self):
+    def _prepare_invoice_line_values(self, hints=None):
         """Values of the invoice lines of the period (``account.move.line``), each with
-        ``maintenance_period_id``: fees, extra work, overage, service credits."""
+        ``maintenance_period_id``: fees, extra work, overage, service credits. ``hints``: of
+        :meth:`_get_extras_hints`, when the caller read them for several periods."""
         self.ensure_one()
         return (
             self._prepare_fee_line_values()
-            + self._prepare_extra_line_values()
+            + self._prepare_extra_line_values(hints)
             + self._prepare_overage_line_values()
             + self._prepare_sla_credit_line_values()
         )
@@ -304,13 +352,15 @@ class MaintenanceContractPeriod(models.Model):
             )
         return values
 
-    def _prepare_extra_line_values(self):
+    def _prepare_extra_line_values(self, hints=None):
         """Lines of the billable interventions and their parts (extras): one per
         intervention, its time rounded as the contract says at its hourly rate, one per
         part; none when the contract invoices extra work monthly on its own invoice."""
         self.ensure_one()
         contract = self.contract_id
         if contract.extra_invoicing != "next_invoice":
+            return []
+        if hints is not None and contract.id not in hints["work"]:
             return []
         date_from, date_to = contract._get_extra_work_bounds(self)
         return [
