@@ -35,6 +35,21 @@ class BillingExtrasMixin:
         """Cancel the invoice of ``period``, as a user does."""
         period.move_id.button_cancel()
 
+    def _run_extras_job(self, day):
+        """The daily job of the extras, run on ``day``."""
+        with freeze_time(day):
+            self.env["maintenance.contract"]._cron_invoice_billing_extras()
+
+    def _contract_invoices(self):
+        """The customer invoices of the test contract, but the cancelled ones."""
+        return self.env["account.move"].search(
+            [
+                ("contract_id", "=", self.contract.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "!=", "cancel"),
+            ]
+        )
+
     def _extra_lines(self, move):
         """Lines of ``move`` other than the recurring fees."""
         fee_products = move.contract_id.line_ids.product_id
@@ -70,19 +85,6 @@ class TestBillingExtraWork(BillingExtrasMixin, InterventionCommon):
         )
         intervention.action_done()
         return intervention
-
-    def _run_extras_job(self, day):
-        with freeze_time(day):
-            self.env["maintenance.contract"]._cron_invoice_billing_extras()
-
-    def _contract_invoices(self):
-        return self.env["account.move"].search(
-            [
-                ("contract_id", "=", self.contract.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "!=", "cancel"),
-            ]
-        )
 
     def test_rounding(self):
         self.assertEqual(round_up_hours(50 / 60, 15), 1.0)

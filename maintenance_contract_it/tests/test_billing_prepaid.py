@@ -84,19 +84,6 @@ class TestBillingPrepaidHours(BillingExtrasMixin, InterventionCommon):
     def _end_contract(self, day):
         self.contract._write_step({"date_end": day, "state": "expired"})
 
-    def _run_extras_job(self, day):
-        with freeze_time(day):
-            self.env["maintenance.contract"]._cron_invoice_billing_extras()
-
-    def _contract_invoices(self):
-        return self.env["account.move"].search(
-            [
-                ("contract_id", "=", self.contract.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "!=", "cancel"),
-            ]
-        )
-
     def test_overage_of_the_last_period_on_a_final_invoice(self):
         """Invoiced in advance, the last period's invoice comes on its first day: the hours
         beyond its balance go on a final invoice once the contract ended, once."""
