@@ -375,17 +375,26 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             groups[self._billing_group_key(period)] |= period
         # what the extras of all the periods need, read once for the batch
         cache = {"extras_hints": periods._get_extras_hints()}
-        prepared = []
-        for group in groups.values():
-            try:
-                with self.env.cr.savepoint():
-                    group._compute_fee_amount()
-                    group._compute_extra_amounts(cache["extras_hints"])
-                    prepared.append((group, self._billing_prepare_move_values(group, cache)))
-            except Exception as error:  # pylint: disable=broad-except
-                if raise_errors:
-                    raise
-                group.contract_id._billing_report_failure(error)
+
+        def prepare(group):
+            group._compute_fee_amount()
+            group._compute_extra_amounts(cache["extras_hints"])
+            return group, self._billing_prepare_move_values(group, cache)
+
+        try:
+            # one savepoint for the batch; one per invoice only to find a culprit
+            with self.env.cr.savepoint():
+                prepared = [prepare(group) for group in groups.values()]
+        except Exception:  # pylint: disable=broad-except
+            if raise_errors:
+                raise
+            prepared = []
+            for group in groups.values():
+                try:
+                    with self.env.cr.savepoint():
+                        prepared.append(prepare(group))
+                except Exception as error:  # pylint: disable=broad-except
+                    group.contract_id._billing_report_failure(error)
         if not prepared:
             return Move
         try:
