@@ -231,7 +231,7 @@ def trace_queries():
     contract) and their kind; return the counter."""
     import odoo
 
-    callers = defaultdict(int)
+    callers = defaultdict(lambda: [0, 0.0])  # queries, seconds
     execute = odoo.sql_db.Cursor.execute
 
     def traced(self, query, params=None, log_exceptions=True):
@@ -246,18 +246,27 @@ def trace_queries():
             f"{os.path.basename(caller.filename)}:{caller.lineno} {caller.name}" if caller else "?"
         )
         where += f" < {frames[-1].name}"
-        callers[where, kind] += 1
-        return execute(self, query, params, log_exceptions)
+        start = time.time()
+        try:
+            return execute(self, query, params, log_exceptions)
+        finally:
+            callers[where, kind][0] += 1
+            callers[where, kind][1] += time.time() - start
 
     odoo.sql_db.Cursor.execute = traced
     return callers
 
 
 def print_queries(callers, invoices):
-    print(f"queries by caller ({invoices} invoices):", file=sys.stderr)
-    for (where, kind), count in sorted(callers.items(), key=lambda i: -i[1])[:40]:
+    total = sum(seconds for __, seconds in callers.values())
+    print(
+        f"queries by caller ({invoices} invoices, {total:.1f} s in queries):"
+        "\n  queries per invoice    seconds  caller < Odoo function  query",
+        file=sys.stderr,
+    )
+    for (where, kind), (count, seconds) in sorted(callers.items(), key=lambda i: -i[1][0])[:40]:
         per = count / invoices if invoices else 0
-        print(f"{count:7d} {per:6.2f}/inv  {where:<60} {kind}", file=sys.stderr)
+        print(f"{count:7d} {per:6.2f} {seconds:9.2f}  {where:<60} {kind}", file=sys.stderr)
 
 
 def work(args):
