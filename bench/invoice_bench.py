@@ -60,6 +60,7 @@ def parse_args():
     run.add_argument("--setup", choices=SETUPS, required=True)
     run.add_argument("--workers", type=int, default=1, help="worker processes (1)")
     run.add_argument("--round", type=int, default=0, help="label of the run")
+    run.add_argument("--note", default="", help="said in the summary (what else ran...)")
     run.add_argument("--profile", help="write a cProfile of the job (first worker) here")
     run.add_argument(
         "--queries",
@@ -430,6 +431,7 @@ def run(args):
         "n": counts["contracts"],
         "workers": args.workers,
         "round": args.round,
+        "note": args.note,
         "date": datetime.now().isoformat(timespec="seconds"),
         "invoices": invoices,
         "seconds": round(seconds, 2),
@@ -476,15 +478,15 @@ def summary(path):
         return
     print(
         "| round | N | setup | workers | invoices | seconds | invoices/s | queries/invoice "
-        "| peak RSS MB (per worker) | duplicates | load before → after |"
+        "| peak RSS MB (per worker) | duplicates | load before → after | note |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in sorted(runs, key=lambda r: (r["round"], r["n"], r["setup"], r["workers"])):
         print(
             f"| {r['round']} | {r['n']} | {r['setup']} | {r['workers']} | {r['invoices']} "
             f"| {r['seconds']} | {r['invoices_per_s']} | {r['queries_per_invoice']} "
             f"| {', '.join(str(m) for m in r['peak_rss_mb'])} | {r['duplicates']} "
-            f"| {r['load_before']} → {r['load_after']} |"
+            f"| {r['load_before']} → {r['load_after']} | {r.get('note', '')} |"
         )
     medians = defaultdict(list)
     for r in runs:
@@ -504,7 +506,10 @@ def summary(path):
             parts.append(f"module queries/invoice {min(qpi)}–{max(qpi)} (target ≤ 20)")
         rss = [m for r in runs if r["n"] == n and r["setup"] == "module" for m in r["peak_rss_mb"]]
         if rss:
-            parts.append(f"module peak RSS {max(rss)} MB (target < 250 at 10,000)")
+            parts.append(f"module peak RSS {max(m for m in rss if m)} MB (target < 250 at 10,000)")
+        rss = [m for r in runs if r["n"] == n and r["setup"] == "oca" for m in r["peak_rss_mb"]]
+        if rss:
+            parts.append(f"OCA peak RSS {max(m for m in rss if m)} MB")
         if parts:
             print(f"- N = {n}: " + ", ".join(parts))
     loads = [value for r in runs for value in (r["load_before"], r["load_after"])]
