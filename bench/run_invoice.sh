@@ -16,6 +16,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../setup/common.sh"
 SIZES=${SIZES:-2000 10000}
 ROUNDS=${ROUNDS:-1}
+ROUND_FROM=${ROUND_FROM:-1}  # label of the first round (to add rounds to a results file)
 RESULTS=${RESULTS:-$REPO_DIR/bench/invoice_results.jsonl}
 BENCH="$PY $REPO_DIR/bench/invoice_bench.py"
 TODAY=$(date -u +%F)
@@ -64,7 +65,7 @@ done
 log "templates ready in $(($(date +%s) - started)) s"
 
 read -r -a runs <<<"$RUNS"
-for round in $(seq 1 "$ROUNDS"); do
+for round in $(seq "$ROUND_FROM" $((ROUND_FROM + ROUNDS - 1))); do
     for n in $SIZES; do
         for spec in "${runs[@]}"; do
             setup=${spec%%:*} workers=${spec#*:}
