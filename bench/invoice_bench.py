@@ -303,6 +303,8 @@ def work(args):
         profiler = cProfile.Profile() if args.profile else None
         callers = trace_queries() if args.queries else None
         queries = odoo.sql_db.sql_counter
+        cpu = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = cpu.ru_utime + cpu.ru_stime
         start = time.time()
         if profiler:
             profiler.enable()
@@ -313,6 +315,8 @@ def work(args):
             profiler.disable()
         end = time.time()
         queries = odoo.sql_db.sql_counter - queries
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = usage.ru_utime + usage.ru_stime - cpu
     if profiler:
         profiler.dump_stats(args.profile)
     if callers is not None:
@@ -324,6 +328,7 @@ def work(args):
                 "end": end,
                 "invoices": sum(created),
                 "queries": queries,
+                "cpu_s": round(cpu, 2),
                 "rss_start_mb": round(rss_start, 1),
                 "peak_rss_mb": round(peak_rss_mb(), 1),
             }
@@ -441,6 +446,8 @@ def run(args):
         "worker_invoices": [f.get("invoices") for f in figures],
         "worker_seconds": [round(f["end"] - f["start"], 2) if f in done else None for f in figures],
         "workers_failed": [f["failed"] for f in figures if f not in done],
+        # CPU time of the worker process itself (not PostgreSQL's) during the job
+        "worker_cpu_s": [f.get("cpu_s") for f in figures],
         "rss_start_mb": [f.get("rss_start_mb") for f in figures],
         "peak_rss_mb": [f.get("peak_rss_mb") for f in figures],
         "load_before": round(load_before, 2),
