@@ -28,7 +28,6 @@ import json
 import os
 import re
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -495,30 +494,29 @@ def summary(path):
             f"| {', '.join(str(m) for m in r['peak_rss_mb'])} | {r['duplicates']} "
             f"| {r['load_before']} → {r['load_after']} | {r.get('note', '')} |"
         )
-    medians = defaultdict(list)
-    for r in runs:
-        medians[r["n"], r["setup"], r["workers"]].append(r["invoices_per_s"])
-    medians = {key: statistics.median(values) for key, values in medians.items()}
+    # ratios between runs of the same round only: rounds ran at different loads
+    speed = {(r["round"], r["n"], r["setup"], r["workers"]): r["invoices_per_s"] for r in runs}
     print()
-    for n in sorted({key[0] for key in medians}):
-        module, oca = medians.get((n, "module", 1)), medians.get((n, "oca", 1))
-        two = medians.get((n, "module", 2))
+    for round_, n in sorted({(r["round"], r["n"]) for r in runs}):
+        module, oca = speed.get((round_, n, "module", 1)), speed.get((round_, n, "oca", 1))
+        two = speed.get((round_, n, "module", 2))
         parts = []
         if module and oca:
             parts.append(f"module / OCA = {module / oca:.2f} (target ≥ 1.4)")
         if module and two:
             parts.append(f"two workers / one = {two / module:.2f} (target ≥ 1.6)")
+        if parts:
+            print(f"- round {round_}, N = {n}: " + ", ".join(parts))
+    for n in sorted({r["n"] for r in runs}):
+        parts = []
         qpi = [r["queries_per_invoice"] for r in runs if r["n"] == n and r["setup"] == "module"]
         if qpi:
             parts.append(f"module queries/invoice {min(qpi)}–{max(qpi)} (target ≤ 20)")
-        rss = [m for r in runs if r["n"] == n and r["setup"] == "module" for m in r["peak_rss_mb"]]
-        if rss:
-            parts.append(f"module peak RSS {max(m for m in rss if m)} MB (target < 250 at 10,000)")
-        rss = [m for r in runs if r["n"] == n and r["setup"] == "oca" for m in r["peak_rss_mb"]]
-        if rss:
-            parts.append(f"OCA peak RSS {max(m for m in rss if m)} MB")
-        if parts:
-            print(f"- N = {n}: " + ", ".join(parts))
+        for setup in SETUPS:
+            rss = [m for r in runs if r["n"] == n and r["setup"] == setup for m in r["peak_rss_mb"]]
+            if any(rss):
+                parts.append(f"{setup} peak RSS {max(m for m in rss if m)} MB")
+        print(f"- N = {n}: " + ", ".join(parts))
     loads = [value for r in runs for value in (r["load_before"], r["load_after"])]
     print(f"- load average (1 min) during the runs: {min(loads):.2f} to {max(loads):.2f}")
 
