@@ -1,0 +1,546 @@
+"""Benchmark of the invoicing job of maintenance_contract_it beside OCA contract 18.0.
+
+Two setups, each in a database of its own (see bench/README.md and bench/run_invoice.sh):
+
+- ``module``: maintenance_contract_it, its job ``maintenance.contract._cron_invoice()``
+  (cron ``maintenance_contract_it.ir_cron_invoice``);
+- ``oca``: OCA ``contract`` 18.0, its job ``contract.contract.cron_recurring_create_invoice()``
+  (cron ``contract.contract_cron_for_invoice``).
+
+``prepare`` creates N customers with one active monthly contract each (one fee line, the same
+service product at 100.00 with the company's default sales tax, invoiced in advance, starting
+today, so that one period per contract is due today) in a template database, and records the
+day (the template is only valid that day). ``run`` starts W worker processes on a copy of it
+(each its own registry and cursor), lets them load their registry, then starts the scheduled
+job in all of them at once, exactly as ``ir.cron`` runs it (its server action, as the cron's
+user, with a progress record); it prints one line of JSON: invoices, seconds, invoices per
+second, SQL queries per invoice, peak RSS of each worker, duplicates found afterwards, the
+machine's load average before and after. Invoices stay drafts on both sides (the company
+does not post contract invoices; OCA contract has no posting). ``summary`` turns the JSON
+lines into the table of bench/README.md.
+
+The data stays in the database: use throw-away databases (``mcit_bench_*``).
+"""
+
+import argparse
+import cProfile
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections import defaultdict
+from datetime import datetime
+
+SETUPS = ("module", "oca")
+CRONS = {
+    "module": "maintenance_contract_it.ir_cron_invoice",
+    "oca": "contract.contract_cron_for_invoice",
+}
+DATE_PARAM = "mcit_bench.invoice_date"
+PRICE = 100.0
+CHUNK = 1000
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    prepare = sub.add_parser("prepare", help="contracts of a template database")
+    prepare.add_argument("--db", required=True)
+    prepare.add_argument("--setup", choices=SETUPS, required=True)
+    prepare.add_argument("-n", type=int, required=True, help="number of contracts")
+    prepare.add_argument("--addons-path", default=None)
+    run = sub.add_parser("run", help="W workers run the job on a copy of a template")
+    run.add_argument("--db", required=True)
+    run.add_argument("--setup", choices=SETUPS, required=True)
+    run.add_argument("--workers", type=int, default=1, help="worker processes (1)")
+    run.add_argument("--round", type=int, default=0, help="label of the run")
+    run.add_argument("--note", default="", help="said in the summary (what else ran...)")
+    run.add_argument("--profile", help="write a cProfile of the job (first worker) here")
+    run.add_argument(
+        "--queries",
+        action="store_true",
+        help="print the queries of the job (first worker) by caller, to stderr",
+    )
+    run.add_argument("--addons-path", default=None)
+    work = sub.add_parser("work", help="(internal) one worker of run")
+    work.add_argument("--db", required=True)
+    work.add_argument("--setup", choices=SETUPS, required=True)
+    work.add_argument("--profile")
+    work.add_argument("--queries", action="store_true")
+    work.add_argument("--addons-path", default=None)
+    summary = sub.add_parser("summary")
+    summary.add_argument("results", help="file of JSON lines written by run")
+    return parser.parse_args()
+
+
+def registry_for(args):
+    import odoo
+    from odoo.tools import config
+
+    odoo_dir = os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__)))
+    repo_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    addons_path = args.addons_path or f"{odoo_dir}/addons,{repo_dir}"
+    config.parse_config(["-d", args.db, "--addons-path", addons_path, "--log-level=warn"])
+    return odoo.modules.registry.Registry(args.db)
+
+
+def rss_mb():
+    """Current resident set size of this process, in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# Templates
+
+
+def make_calendar(env):
+    from odoo import Command
+
+    return env["resource.calendar"].create(
+        {
+            "name": "Bench 8x5",
+            "tz": "Europe/Paris",
+            "attendance_ids": [
+                Command.create(
+                    {
+                        "name": f"Day {day} {part}",
+                        "dayofweek": str(day),
+                        "hour_from": start,
+                        "hour_to": end,
+                        "day_period": part,
+                    }
+                )
+                for day in range(5)
+                for part, start, end in (("morning", 9, 13), ("afternoon", 14, 18))
+            ],
+        }
+    )
+
+
+def prepare(env, args):
+    """N customers with one active monthly contract each, starting today, one fee line."""
+    from odoo import Command, fields
+
+    today = fields.Date.context_today(env.user)
+    product = env["product.product"].create(
+        {"name": "Bench monthly fee", "type": "service", "list_price": PRICE}
+    )
+    assert product.taxes_id, "the company has no default sales tax (no chart of accounts?)"
+    customers = env["res.partner"]
+    for start in range(0, args.n, CHUNK):
+        customers |= env["res.partner"].create(
+            [
+                {"name": f"Bench customer {i:05d}", "is_company": True}
+                for i in range(start, min(start + CHUNK, args.n))
+            ]
+        )
+    if args.setup == "module":
+        policy = env["maintenance.sla.policy"].create(
+            {
+                "name": "Bench 8x5",
+                "calendar_id": make_calendar(env).id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "priority": str(p),
+                            "response_hours": 2 * (4 - p),
+                            "resolution_hours": 8 * (4 - p),
+                        }
+                    )
+                    for p in range(4)
+                ],
+            }
+        )
+        for start in range(0, args.n, CHUNK):
+            contracts = env["maintenance.contract"].create(
+                [
+                    {
+                        "partner_id": customer.id,
+                        "sla_policy_id": policy.id,
+                        "date_start": today,
+                        "billing_frequency": "monthly",
+                        "line_ids": [
+                            Command.create(
+                                {"product_id": product.id, "name": "Maintenance", "quantity": 1}
+                            )
+                        ],
+                    }
+                    for customer in customers[start : start + CHUNK]
+                ]
+            )
+            contracts.action_activate()
+            env.cr.commit()
+        contracts = env["maintenance.contract"].search([])
+        assert set(contracts.mapped("state")) == {"active"}
+        assert set(contracts.line_ids.mapped("price_unit")) == {PRICE}
+    else:
+        for start in range(0, args.n, CHUNK):
+            env["contract.contract"].create(
+                [
+                    {
+                        "name": f"Bench contract {customer.name}",
+                        "partner_id": customer.id,
+                        "recurring_rule_type": "monthly",
+                        "recurring_interval": 1,
+                        "recurring_invoicing_type": "pre-paid",
+                        "date_start": today,
+                        "contract_line_ids": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "name": "Maintenance #START# to #END#",
+                                    "quantity": 1,
+                                    "uom_id": product.uom_id.id,
+                                    "price_unit": PRICE,
+                                }
+                            )
+                        ],
+                    }
+                    for customer in customers[start : start + CHUNK]
+                ]
+            )
+            env.cr.commit()
+        contracts = env["contract.contract"].search([])
+        assert set(contracts.mapped("recurring_next_date")) == {today}
+        assert set(contracts.contract_line_ids.mapped("price_unit")) == {PRICE}
+    assert len(contracts) == args.n
+    env["ir.config_parameter"].set_param(DATE_PARAM, fields.Date.to_string(today))
+    env.cr.commit()
+
+
+# One worker
+
+REPO_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CALLER_PATHS = (f"{REPO_DIR}/maintenance_contract_it/", "/site-packages/odoo/addons/contract/")
+
+
+def trace_queries():
+    """Count the queries of every cursor by their first caller in this module (or OCA
+    contract) and their kind; return the counter."""
+    import odoo
+
+    callers = defaultdict(lambda: [0, 0.0])  # queries, seconds
+    execute = odoo.sql_db.Cursor.execute
+
+    def traced(self, query, params=None, log_exceptions=True):
+        text = str(query.code if hasattr(query, "code") else query)
+        # savepoints have a name of their own: one kind for all
+        kind = " ".join(re.sub(r'"[0-9a-f-]{36}"', '"?"', text).split()[:3])[:50]
+        frames = traceback.extract_stack(limit=60)[:-1]
+        caller = next(
+            (f for f in reversed(frames) if any(p in f.filename for p in CALLER_PATHS)), None
+        )
+        where = (
+            f"{os.path.basename(caller.filename)}:{caller.lineno} {caller.name}" if caller else "?"
+        )
+        where += f" < {frames[-1].name}"
+        start = time.time()
+        try:
+            return execute(self, query, params, log_exceptions)
+        finally:
+            callers[where, kind][0] += 1
+            callers[where, kind][1] += time.time() - start
+
+    odoo.sql_db.Cursor.execute = traced
+    return callers
+
+
+def print_queries(callers, invoices):
+    total = sum(seconds for __, seconds in callers.values())
+    print(
+        f"queries by caller ({invoices} invoices, {total:.1f} s in queries):"
+        "\n  queries per invoice    seconds  caller < Odoo function  query",
+        file=sys.stderr,
+    )
+    for (where, kind), (count, seconds) in sorted(callers.items(), key=lambda i: -i[1][0])[:40]:
+        per = count / invoices if invoices else 0
+        print(f"{count:7d} {per:6.2f} {seconds:9.2f}  {where:<60} {kind}", file=sys.stderr)
+
+
+def work(args):
+    """Load the registry, say ``ready``, wait for ``go`` on stdin, run the job as the cron
+    does, print one line of JSON."""
+    import odoo
+    from odoo import SUPERUSER_ID, api, fields
+
+    registry = registry_for(args)
+    created = []
+    move_class = registry["account.move"]
+    create = move_class.create
+
+    def counting_create(self, vals_list):
+        moves = create(self, vals_list)
+        created.append(len(moves))
+        return moves
+
+    # invoices made by this worker (the job's own counts are checked in the database)
+    move_class.create = counting_create
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        stored = env["ir.config_parameter"].get_param(DATE_PARAM)
+        today = fields.Date.to_string(fields.Date.context_today(env.user))
+        assert stored == today, f"template made on {stored}, today is {today}: rebuild it"
+        cron = env.ref(CRONS[args.setup])
+        cron = cron.with_user(cron.user_id).with_context(lastcall=cron.lastcall)
+        cron, __ = cron._add_progress()
+        cr.commit()
+        rss_start = rss_mb()
+        print("ready", flush=True)
+        assert sys.stdin.readline().strip() == "go"
+        profiler = cProfile.Profile() if args.profile else None
+        callers = trace_queries() if args.queries else None
+        queries = odoo.sql_db.sql_counter
+        cpu = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = cpu.ru_utime + cpu.ru_stime
+        start = time.time()
+        if profiler:
+            profiler.enable()
+        cron.ir_actions_server_id.run()
+        cron.env.flush_all()
+        cr.commit()
+        if profiler:
+            profiler.disable()
+        end = time.time()
+        queries = odoo.sql_db.sql_counter - queries
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = usage.ru_utime + usage.ru_stime - cpu
+    if profiler:
+        profiler.dump_stats(args.profile)
+    if callers is not None:
+        print_queries(callers, sum(created))
+    print(
+        json.dumps(
+            {
+                "start": start,
+                "end": end,
+                "invoices": sum(created),
+                "queries": queries,
+                "cpu_s": round(cpu, 2),
+                "rss_start_mb": round(rss_start, 1),
+                "peak_rss_mb": round(peak_rss_mb(), 1),
+            }
+        ),
+        flush=True,
+    )
+
+
+# Runs
+
+
+def db_counts(db, setup):
+    """Invoices in the database after the job, and what would show a double invoicing."""
+    import psycopg2
+
+    with psycopg2.connect(dbname=db) as cnx, cnx.cursor() as cr:
+
+        def one(query):
+            cr.execute(query)
+            return cr.fetchone()[0]
+
+        counts = {
+            "db_invoices": one("SELECT count(*) FROM account_move WHERE move_type = 'out_invoice'"),
+            "amount_untaxed": float(
+                one(
+                    "SELECT coalesce(sum(amount_untaxed), 0) FROM account_move "
+                    "WHERE move_type = 'out_invoice'"
+                )
+            ),
+            "posted": one("SELECT count(*) FROM account_move WHERE state = 'posted'"),
+        }
+        if setup == "module":
+            counts["contracts"] = one(
+                "SELECT count(*) FROM maintenance_contract WHERE state = 'active'"
+            )
+            # one invoice per contract and period: more invoices than contracts invoiced
+            counts["duplicates"] = one(
+                "SELECT count(*) - count(DISTINCT contract_id) FROM account_move "
+                "WHERE move_type = 'out_invoice'"
+            )
+            counts["periods_invoiced"] = one(
+                "SELECT count(*) FROM maintenance_contract_period WHERE state = 'invoiced'"
+            )
+            counts["periods_left"] = one(
+                "SELECT count(*) FROM maintenance_contract_period WHERE state = 'to_invoice'"
+            )
+        else:
+            counts["contracts"] = one("SELECT count(*) FROM contract_contract WHERE active")
+            # each contract line invoiced once for the period
+            counts["duplicates"] = one(
+                "SELECT count(*) - count(DISTINCT contract_line_id) FROM account_move_line "
+                "WHERE contract_line_id IS NOT NULL"
+            )
+    return counts
+
+
+def run(args):
+    """Start the workers, let them load, start them together, gather their figures."""
+    command = [sys.executable, os.path.abspath(__file__), "work", "--db", args.db]
+    command += ["--setup", args.setup]
+    if args.addons_path:
+        command += ["--addons-path", args.addons_path]
+    workers = []
+    for index in range(args.workers):
+        options = ["--profile", args.profile] if args.profile and index == 0 else []
+        options += ["--queries"] if args.queries and index == 0 else []
+        # the log of a failing worker can be long (the bad query): kept in a file
+        log = tempfile.TemporaryFile(mode="w+")
+        worker = subprocess.Popen(
+            command + options, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True
+        )
+        workers.append((worker, log))
+    for worker, log in workers:
+        line = worker.stdout.readline().strip()
+        if line != "ready":
+            worker.wait()
+            log.seek(0)
+            sys.stderr.write(log.read()[-5000:])
+            raise SystemExit(f"worker failed to start: {line!r}")
+    load_before = os.getloadavg()[0]
+    for worker, __ in workers:
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+    figures = []
+    for worker, log in workers:
+        output, __ = worker.communicate()
+        log.seek(0)
+        errors = log.read()
+        if worker.returncode == 0:
+            figures.append(json.loads(output.strip().splitlines()[-1]))
+            sys.stderr.write(errors[-20000:])
+        else:
+            # its transaction rolled back: what it did is not in the database
+            reason = errors.strip().splitlines()[-1:] or ["?"]
+            print(f"worker failed: {reason[0][:300]}", file=sys.stderr, flush=True)
+            figures.append({"failed": reason[0][:200]})
+    load_after = os.getloadavg()[0]
+    done = [f for f in figures if "failed" not in f]
+    seconds = max(f["end"] for f in done) - min(f["start"] for f in done) if done else 0
+    counts = db_counts(args.db, args.setup)
+    invoices = counts["db_invoices"]
+    queries = sum(f["queries"] for f in done)
+    result = {
+        "setup": args.setup,
+        "n": counts["contracts"],
+        "workers": args.workers,
+        "round": args.round,
+        "note": args.note,
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "invoices": invoices,
+        "seconds": round(seconds, 2),
+        "invoices_per_s": round(invoices / seconds, 1) if seconds else None,
+        "queries": queries,
+        "queries_per_invoice": round(queries / invoices, 2) if invoices else None,
+        "worker_invoices": [f.get("invoices") for f in figures],
+        "worker_seconds": [round(f["end"] - f["start"], 2) if f in done else None for f in figures],
+        "workers_failed": [f["failed"] for f in figures if f not in done],
+        # CPU time of the worker process itself (not PostgreSQL's) during the job
+        "worker_cpu_s": [f.get("cpu_s") for f in figures],
+        "rss_start_mb": [f.get("rss_start_mb") for f in figures],
+        "peak_rss_mb": [f.get("peak_rss_mb") for f in figures],
+        "load_before": round(load_before, 2),
+        "load_after": round(load_after, 2),
+        **{k: v for k, v in counts.items() if k not in ("db_invoices", "contracts")},
+    }
+    print(json.dumps(result), flush=True)
+    problems = []
+    if invoices != counts["contracts"]:
+        problems.append(f"{invoices} invoices for {counts['contracts']} contracts")
+    if counts["duplicates"]:
+        problems.append(f"{counts['duplicates']} duplicate invoices")
+    if abs(counts["amount_untaxed"] - PRICE * counts["contracts"]) > 0.005:
+        problems.append(f"untaxed total {counts['amount_untaxed']}")
+    if counts["posted"]:
+        problems.append(f"{counts['posted']} posted entries (drafts expected)")
+    if problems:
+        print("CHECK FAILED: " + "; ".join(problems), file=sys.stderr, flush=True)
+        return 1
+    return 0
+
+
+# Summary
+
+
+def summary(path):
+    """Every run as a Markdown table, then the ratios of the targets."""
+    runs = []
+    with open(path) as lines:
+        for line in lines:
+            if line.startswith("{"):
+                runs.append(json.loads(line))
+    if not runs:
+        print("no runs")
+        return
+    print(
+        "| round | N | setup | workers | invoices | seconds | invoices/s | queries/invoice "
+        "| peak RSS MB (per worker) | duplicates | load before → after | note |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in sorted(runs, key=lambda r: (r["round"], r["n"], r["setup"], r["workers"])):
+        print(
+            f"| {r['round']} | {r['n']} | {r['setup']} | {r['workers']} | {r['invoices']} "
+            f"| {r['seconds']} | {r['invoices_per_s']} | {r['queries_per_invoice']} "
+            f"| {', '.join(str(m) for m in r['peak_rss_mb'])} | {r['duplicates']} "
+            f"| {r['load_before']} → {r['load_after']} | {r.get('note', '')} |"
+        )
+    # ratios between runs of the same round only: rounds ran at different loads
+    speed = {(r["round"], r["n"], r["setup"], r["workers"]): r["invoices_per_s"] for r in runs}
+    print()
+    for round_, n in sorted({(r["round"], r["n"]) for r in runs}):
+        module, oca = speed.get((round_, n, "module", 1)), speed.get((round_, n, "oca", 1))
+        two = speed.get((round_, n, "module", 2))
+        parts = []
+        if module and oca:
+            parts.append(f"module / OCA = {module / oca:.2f} (target ≥ 1.4)")
+        if module and two:
+            parts.append(f"two workers / one = {two / module:.2f} (target ≥ 1.6)")
+        if parts:
+            print(f"- round {round_}, N = {n}: " + ", ".join(parts))
+    for n in sorted({r["n"] for r in runs}):
+        parts = []
+        qpi = [r["queries_per_invoice"] for r in runs if r["n"] == n and r["setup"] == "module"]
+        if qpi:
+            parts.append(f"module queries/invoice {min(qpi)}–{max(qpi)} (target ≤ 20)")
+        for setup in SETUPS:
+            rss = [m for r in runs if r["n"] == n and r["setup"] == setup for m in r["peak_rss_mb"]]
+            if any(rss):
+                parts.append(f"{setup} peak RSS {max(m for m in rss if m)} MB")
+        print(f"- N = {n}: " + ", ".join(parts))
+    loads = [value for r in runs for value in (r["load_before"], r["load_after"])]
+    print(f"- load average (1 min) during the runs: {min(loads):.2f} to {max(loads):.2f}")
+
+
+def main():
+    args = parse_args()
+    if args.command == "summary":
+        summary(args.results)
+        return 0
+    if args.command == "run":
+        return run(args)
+    if args.command == "work":
+        work(args)
+        return 0
+    from odoo import SUPERUSER_ID, api
+
+    registry = registry_for(args)
+    with registry.cursor() as cr:
+        env = api.Environment(
+            cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True}
+        )
+        prepare(env, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
