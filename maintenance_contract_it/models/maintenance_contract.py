@@ -377,6 +377,7 @@ class MaintenanceContract(models.Model):
     def _compute_invoice_count(self):
         """Invoices and credit notes of the contract, grouped invoices (one per customer)
         included."""
+        self._flush_contract_invoices()
         counts = dict(
             self.env["account.move"]._read_group(
                 [("maintenance_contract_ids", "in", self.ids)],

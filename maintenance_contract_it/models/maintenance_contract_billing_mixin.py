@@ -90,6 +90,13 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         return domain
 
     @api.model
+    def _flush_contract_invoices(self):
+        """Write the pending invoice-contract links (account.move.maintenance_contract_ids, a
+        stored computed many2many) before a query reads their table: Odoo flushes the
+        tables of the models a query reads, not the tables of their many2many fields."""
+        self.env["account.move"].flush_model(["maintenance_contract_ids"])
+
+    @api.model
     def _amounts_due_by_contract(self, domain):
         """{contract id: residual signed (credit notes negative)} in the invoices' currency,
         the contract's, of the moves of ``domain``.
@@ -98,6 +105,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         one grouped query. An invoice grouping several contracts (one per customer) shares its
         residual between them in proportion of the total (taxes included) of its lines of
         each contract's billing periods, in two more queries for all of them."""
+        self._flush_contract_invoices()
         Move = self.env["account.move"].sudo()
         amounts = defaultdict(float)
         for contract, move_type, residual in Move._read_group(
@@ -181,6 +189,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         """To-do for the account team of each contract invoice (grouped ones included)
         overdue by the days its company sets (none when 0), once per invoice."""
         today = fields.Date.context_today(self)
+        self._flush_contract_invoices()
         Move = self.env["account.move"]
         moves = Move
         for company in self.env["res.company"].search(

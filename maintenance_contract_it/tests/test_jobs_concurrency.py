@@ -342,7 +342,8 @@ class TestJobsConcurrency(TransactionCase):
 
     def _amendments(self):
         def applied(amendments):
-            counts = [len(self._messages(a.contract_id, "Amendment")) for a in amendments]
+            # the message of the change, in the account manager's language, names it
+            counts = [len(self._messages(a.contract_id, a.name)) for a in amendments]
             self.assertEqual(counts, [int(a.state == "applied") for a in amendments])
             return counts
 
