@@ -99,6 +99,17 @@ class TestPortalContractInvoices(PortalServiceCommon, HttpCase):
         self.assertNotIn("777.00", text)
         self.assertNotIn("555.00", text)
 
+    def test_breadcrumbs_name_the_contract_only(self):
+        """The page's lists (invoices, tickets, interventions, amendments) never leak into
+        the breadcrumbs that other portal pages fill from ``invoice``, ``ticket``..."""
+        tree = lxml_html.fromstring(self._page())
+        items = [
+            item.text_content().strip()
+            for item in tree.xpath("//ol[contains(@class, 'o_portal_submenu')]/li")
+        ]
+        self.assertEqual(items[-2:], ["Contracts", self.contract.name])
+        self.assertEqual(len(items), 3, items)  # home, Contracts, the contract
+
     def test_grouped_invoice_on_the_contract_page(self):
         """An invoice grouping the customer's contracts (no single contract) is on the page of
         each contract whose billing period it invoices."""
