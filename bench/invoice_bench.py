@@ -36,6 +36,9 @@ import traceback
 from collections import defaultdict
 from datetime import datetime
 
+# the SLA benchmark beside this file: the same registry loading and support calendar
+from sla_bench import make_calendar, registry_for
+
 SETUPS = ("module", "oca")
 CRONS = {
     "module": "maintenance_contract_it.ir_cron_invoice",
@@ -78,17 +81,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def registry_for(args):
-    import odoo
-    from odoo.tools import config
-
-    odoo_dir = os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__)))
-    repo_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    addons_path = args.addons_path or f"{odoo_dir}/addons,{repo_dir}"
-    config.parse_config(["-d", args.db, "--addons-path", addons_path, "--log-level=warn"])
-    return odoo.modules.registry.Registry(args.db)
-
-
 def rss_mb():
     """Current resident set size of this process, in MB."""
     with open("/proc/self/status") as status:
@@ -103,30 +95,6 @@ def peak_rss_mb():
 
 
 # Templates
-
-
-def make_calendar(env):
-    from odoo import Command
-
-    return env["resource.calendar"].create(
-        {
-            "name": "Bench 8x5",
-            "tz": "Europe/Paris",
-            "attendance_ids": [
-                Command.create(
-                    {
-                        "name": f"Day {day} {part}",
-                        "dayofweek": str(day),
-                        "hour_from": start,
-                        "hour_to": end,
-                        "day_period": part,
-                    }
-                )
-                for day in range(5)
-                for part, start, end in (("morning", 9, 13), ("afternoon", 14, 18))
-            ],
-        }
-    )
 
 
 def prepare(env, args):

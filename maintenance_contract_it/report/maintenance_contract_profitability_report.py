@@ -59,7 +59,7 @@ class MaintenanceContractProfitabilityReport(models.Model):
                        SUM(COALESCE(i.labour_cost, 0)) AS labour_cost,
                        SUM(COALESCE(i.parts_cost, 0)) AS parts_cost
                   FROM maintenance_intervention i
-                 WHERE i.state IN %(states)s
+                 WHERE i.state IN %(consumed_states)s
                    AND i.contract_id IS NOT NULL
                    AND i.date IS NOT NULL
               GROUP BY 1, 2
@@ -86,7 +86,7 @@ class MaintenanceContractProfitabilityReport(models.Model):
               JOIN maintenance_contract c ON c.id = m.contract_id
               JOIN res_company co ON co.id = c.company_id
             """,
-            states=CONSUMED_STATES,
+            consumed_states=CONSUMED_STATES,
         )
 
     def init(self):
