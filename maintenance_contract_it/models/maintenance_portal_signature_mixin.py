@@ -16,7 +16,11 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
     the signature."""
 
     _name = "maintenance.portal.signature.mixin"
+    _inherit = ["maintenance.signed.document.mixin"]
     _description = "Document Signed on the Portal"
+    # states in which a signed document is frozen (a contract is signed while it is a draft,
+    # then changes through its lifecycle once active)
+    _signature_frozen_states = ("draft",)
 
     signature = fields.Image(
         copy=False, attachment=True, max_width=1024, max_height=1024, groups=USER_GROUP
@@ -38,13 +42,21 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
         """User told when the customer signs or refuses."""
         raise NotImplementedError
 
-    def _get_signature_activity_record(self):
-        """Record that gets the account manager's to-do about the signature."""
-        return self
-
     def _on_portal_signed(self):
         """What signing does to the document (run as superuser, after the checks)."""
         raise NotImplementedError
+
+    # Hooks of maintenance.signed.document.mixin
+
+    def _is_content_frozen(self):
+        self.ensure_one()
+        return self.state in self._signature_frozen_states and self._is_signed()
+
+    def _can_reset_signature(self):
+        return self._is_content_frozen()
+
+    def _get_signature_reset_user(self):
+        return self._get_signature_account_manager()
 
     # Actions
 
@@ -101,8 +113,8 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
             )
 
     def _lock_for_portal_update(self):
-        """Lock the document's row so that two requests sent at once (two signatures, two
-        notices) cannot both pass the checks: the second waits, then sees the first."""
+        """Lock the document's row so that two notices sent at once cannot both pass the
+        checks: the second waits, then sees the first (signatures: ``_lock_for_signing``)."""
         self.ensure_one()
         self.env.cr.execute(
             SQL("SELECT id FROM %s WHERE id = %s FOR UPDATE", SQL.identifier(self._table), self.id)
@@ -114,19 +126,15 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
         ``ip_address``: the signed PDF is attached to the message that records it. The caller
         checked the access to the document; ``self`` is sudo."""
         self.ensure_one()
-        self._lock_for_portal_update()
+        name = self._check_signature_input(name, signature)
+        self._lock_for_signing()
         self._check_can_be_signed()
-        name = (name or "").strip()
-        if not name:
-            raise UserError(self.env._("Enter your name to sign."))
-        if not signature:
-            raise UserError(self.env._("Draw or type your signature to sign."))
         now = fields.Datetime.now()
-        self.write({"signature": signature, "signed_by": name, "signed_on": now})
+        self._record_signature(name, signature, now)
         report = self.env["ir.actions.report"].sudo()
         pdf = report._render_qweb_pdf(self._get_signature_report_xmlid(), self.ids)[0]
         filename = self.env._("%(document)s - signed.pdf", document=self.display_name)
-        self.message_post(
+        message = self.message_post(
             body=self.env._(
                 "Signed online by %(name)s on %(date)s (UTC) from the IP address %(ip)s.",
                 name=name,
@@ -138,6 +146,7 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
+        self._record_signed_pdf(message.attachment_ids[:1])
         self._on_portal_signed()
         return True
 
@@ -145,7 +154,7 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
         """The customer refuses to sign, for ``reason``: the document stays a draft and its
         account manager gets a to-do. ``self`` is sudo, after the caller's access checks."""
         self.ensure_one()
-        self._lock_for_portal_update()
+        self._lock_for_signing()
         self._check_can_be_signed()
         reason = (reason or "").strip()
         if not reason:

@@ -35,6 +35,7 @@ from . import (
     test_reminders,
     test_report,
     test_security,
+    test_signed_documents,
     test_sla_batch,
     test_sla_clock,
     test_sla_dates,
