@@ -1,12 +1,13 @@
 from markupsafe import Markup
 
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_datetime
 
 # Fields that customers (portal users) must not read are restricted to this group: the
 # portal page shows the signature through the controller, after its access checks.
 USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+MANAGER_GROUP = "maintenance_contract_it.group_maintenance_contract_manager"
 
 
 class MaintenancePortalSignatureMixin(models.AbstractModel):
@@ -84,6 +85,34 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
                 "force_email": True,
             },
         }
+
+    def action_withdraw_signature_request(self):
+        """Manager only: withdraw the signature request of unsigned drafts. The link sent to
+        the customer stops opening the document (its access token is renewed on the next
+        request), and the withdrawal is logged."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._("Only a contract manager can withdraw a signature request.")
+            )
+        for document in self:
+            if not document._has_to_be_signed():
+                raise UserError(
+                    self.env._(
+                        "%(document)s is not waiting for a signature: there is no request to "
+                        "withdraw.",
+                        document=document.display_name,
+                    )
+                )
+        for document in self:
+            document.sudo().access_token = False
+            document.message_post(
+                body=self.env._(
+                    "Signature request withdrawn by %(user)s: the link sent to the customer "
+                    "no longer opens the document.",
+                    user=self.env.user.name,
+                )
+            )
+        return True
 
     # Business methods
 

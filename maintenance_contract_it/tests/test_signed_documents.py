@@ -184,6 +184,20 @@ class TestSignedContract(SignedContractCommon):
         with self.assertRaisesRegex(UserError, "not signed"):
             self.draft.with_user(self.manager).action_reset_signature()
 
+    def test_withdraw_signature_request(self):
+        sent = self._create_contract(title="Sent for signature")
+        token = sent._portal_ensure_token()
+        with self.assertRaises(AccessError):
+            sent.with_user(self.user).action_withdraw_signature_request()
+        self.assertEqual(sent.access_token, token)
+        sent.with_user(self.manager).action_withdraw_signature_request()
+        self.assertFalse(sent.access_token)
+        self.assertNotEqual(sent._portal_ensure_token(), token)
+        self.assertIn("Signature request withdrawn by Contract Manager", sent.message_ids[:1].body)
+        # a signed one is unlocked instead
+        with self.assertRaisesRegex(UserError, "not waiting for a signature"):
+            self.draft.with_user(self.manager).action_withdraw_signature_request()
+
     def test_active_contract_cannot_be_unlocked(self):
         self.draft.action_activate()
         with self.assertRaisesRegex(UserError, "can no longer be unlocked"):
