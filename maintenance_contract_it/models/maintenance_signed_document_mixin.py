@@ -55,9 +55,10 @@ class MaintenanceSignedDocumentMixin(models.AbstractModel):
     # Hooks of the models
 
     def _is_signed(self):
-        """Whether the customer's signature is recorded on this document."""
+        """Whether the customer's signature is recorded on this document (its date, written
+        with it by the signing step: reading it does not load the image)."""
         self.ensure_one()
-        return bool(self.sudo().signature)
+        return bool(self.sudo().signed_on)
 
     def _is_content_frozen(self):
         """Whether what the customer signed is frozen (signed, not yet unlocked)."""
@@ -96,8 +97,7 @@ class MaintenanceSignedDocumentMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("signature"):
-                self._check_signature_image(vals["signature"])
+            self._check_signature_values(vals)
         records = super().create(vals_list)
         if not self._is_step():
             for record, vals in zip(records, vals_list, strict=True):
@@ -110,9 +110,16 @@ class MaintenanceSignedDocumentMixin(models.AbstractModel):
     def write(self, vals):
         if not self._is_step():
             self._check_signed_write(vals)
+        self._check_signature_values(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_signature_values(self, vals):
+        """Whoever writes them (the signing, a technician on site): an image, a short name."""
         if vals.get("signature"):
             self._check_signature_image(vals["signature"])
-        return super().write(vals)
+        if vals.get("signed_by"):
+            self._check_signer_name(vals["signed_by"])
 
     def _check_signed_write(self, vals):
         signature_fields = set(vals) & set(SIGNATURE_FIELDS)
@@ -121,11 +128,11 @@ class MaintenanceSignedDocumentMixin(models.AbstractModel):
                 forged = signature_fields - document._get_user_signature_fields()
                 if forged:
                     raise UserError(self._signature_fields_message(sorted(forged)))
-        frozen = self.filtered(lambda d: d._is_content_frozen())
-        if not frozen:
-            return
         locked = set(vals) - self._get_signed_writable_fields() - {"state"}
-        if locked:
+        if not locked:
+            return
+        frozen = self.filtered(lambda d: d._is_content_frozen())
+        if frozen:
             labels = ", ".join(
                 sorted(self._fields[name]._description_string(self.env) for name in locked)
             )

@@ -321,6 +321,8 @@ class TestSignedInterventionAttachments(InterventionCommon):
         ):
             with self.subTest(pattern=pattern), self.assertRaisesRegex(UserError, pattern):
                 other.with_user(self.technician).write({"signature": signature})
+        with self.assertRaisesRegex(UserError, "too long"):
+            other.with_user(self.technician).write({"signed_by": "C" * 129})
         # a signed report's signature is the signing's only
         with self.assertRaisesRegex(UserError, "cannot be changed|only recorded by"):
             self.report.with_user(self.technician).write({"signed_by": "Forger"})
