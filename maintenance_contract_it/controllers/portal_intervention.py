@@ -163,13 +163,16 @@ class MaintenanceInterventionPortal(MaintenanceContractPortalHelpdesk):
             ._render_qweb_pdf(INTERVENTION_REPORT_XMLID, intervention_sudo.ids)[0]
         )
         user = request.env.user
-        intervention_sudo.message_post(
-            body=request.env._("Intervention report signed by %(name)s", name=name),
+        message = intervention_sudo.message_post(
+            body=request.env._(
+                "Intervention report signed by %(name)s", name=intervention_sudo.signed_by
+            ),
             attachments=[(f"{intervention_sudo._get_report_base_filename()}.pdf", pdf)],
             author_id=intervention_sudo.partner_id.id if user._is_public() else user.partner_id.id,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
+        intervention_sudo._record_signed_pdf(message.attachment_ids[:1])
         return {
             "force_refresh": True,
             "redirect_url": intervention_sudo.get_portal_url(),

@@ -3,6 +3,10 @@
 from . import maintenance_invoiced_mixin, maintenance_step_mixin
 
 # isort: split
+# the signed-document rules, for the portal signature mixin
+from . import maintenance_signed_document_mixin
+
+# isort: split
 from . import (
     maintenance_clause_mixin,
     maintenance_contract_billing_mixin,
@@ -22,6 +26,7 @@ from . import (
     account_move,
     account_move_line,
     helpdesk_ticket,
+    ir_attachment,
     mail_compose_message,
     maintenance_clause,
     maintenance_contract,

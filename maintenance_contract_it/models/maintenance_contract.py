@@ -323,7 +323,8 @@ class MaintenanceContract(models.Model):
     @api.depends("date_start", "initial_term", "initial_term_unit")
     def _compute_date_end(self):
         for contract in self:
-            if contract.date_start and contract.initial_term > 0:
+            # out of bounds, the terms are refused by their constraint
+            if contract.date_start and contract.initial_term > 0 and contract._terms_in_bounds():
                 contract.date_end = term_end(
                     contract.date_start, contract.initial_term, contract.initial_term_unit
                 )
@@ -333,7 +334,8 @@ class MaintenanceContract(models.Model):
     @api.depends("date_end", "notice_period", "notice_period_unit")
     def _compute_notice_deadline(self):
         for contract in self:
-            contract.notice_deadline = contract.date_end and notice_deadline(
+            bounded = contract.date_end and contract._terms_in_bounds()
+            contract.notice_deadline = bounded and notice_deadline(
                 contract.date_end, contract.notice_period, contract.notice_period_unit
             )
 
@@ -619,7 +621,9 @@ class MaintenanceContract(models.Model):
                 )
         self._write_step({"state": "active"})
         for contract in self:
-            self.env["maintenance.contract.term"].create(contract._prepare_initial_term_values())
+            contract._as_step().env["maintenance.contract.term"].create(
+                contract._prepare_initial_term_values()
+            )
             contract.message_post(
                 body=self.env._(
                     "Contract activated: it runs from %(start)s to %(end)s.",
@@ -832,7 +836,7 @@ class MaintenanceContract(models.Model):
         if date_end:
             values.update(date_end=date_end, anchor_date=date_end + ONE_DAY, anchor_months=0)
         values["renewal_type"] = renewal_type
-        term = self.env["maintenance.contract.term"].create(values)
+        term = self._as_step().env["maintenance.contract.term"].create(values)
         self._write_step({"date_end": term.date_end, "renewal_count": term.sequence})
         if renewal_type == "tacit":
             body = self.env._(

@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..tools.jobs import lock_for_job, lock_for_user, run_batched
 
@@ -39,6 +39,8 @@ class MaintenanceContractAmendment(models.Model):
     ]
     _order = "contract_id, number desc"
     _check_company_auto = True
+    # signed, an amendment is frozen until it is applied (then by its status)
+    _signature_frozen_states = ("draft", "confirmed")
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/", index=True)
     number = fields.Integer(readonly=True, copy=False, aggregator=False)
@@ -139,6 +141,33 @@ class MaintenanceContractAmendment(models.Model):
                     )
                 )
 
+    @api.constrains("date_effective", "contract_id")
+    def _check_date_effective(self):
+        """An amendment takes effect during the life of its contract."""
+        for amendment in self:
+            contract = amendment.contract_id
+            if contract.date_start and amendment.date_effective < contract.date_start:
+                raise ValidationError(
+                    self.env._(
+                        "The amendment %(amendment)s cannot take effect (%(date)s) before its "
+                        "contract starts (%(start)s).",
+                        amendment=amendment.name,
+                        date=format_date(self.env, amendment.date_effective),
+                        start=format_date(self.env, contract.date_start),
+                    )
+                )
+            end = contract.termination_date
+            if end and amendment.date_effective > end:
+                raise ValidationError(
+                    self.env._(
+                        "The amendment %(amendment)s cannot take effect (%(date)s) after its "
+                        "contract ends (%(end)s).",
+                        amendment=amendment.name,
+                        date=format_date(self.env, amendment.date_effective),
+                        end=format_date(self.env, end),
+                    )
+                )
+
     @api.constrains("contract_id", "line_ids")
     def _check_fee_lines_contract(self):
         for amendment in self:
@@ -216,6 +245,17 @@ class MaintenanceContractAmendment(models.Model):
                 )
         today = fields.Date.context_today(self)
         due = self.filtered(lambda a: a.date_effective <= today and a.contract_id.state == "active")
+        if due and not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            raise UserError(
+                self.env._(
+                    "The amendment %(amendment)s takes effect on %(date)s: confirming it "
+                    "applies it to the contract right away, which only a contract manager "
+                    "can do. Ask a contract manager to confirm it, or set a later effective "
+                    "date.",
+                    amendment=due[0].name,
+                    date=format_date(self.env, due[0].date_effective),
+                )
+            )
         lock_for_user(self)
         lock_for_user(due.contract_id)
         self._write_step({"state": "confirmed"})
@@ -474,3 +514,7 @@ class MaintenanceContractAmendment(models.Model):
     def _on_portal_signed(self):
         """The amendment signed by the customer is confirmed."""
         self.action_confirm()
+
+    def _on_signature_reset(self):
+        """An unlocked amendment goes back to draft: it is confirmed when signed again."""
+        self.filtered(lambda a: a.state == "confirmed")._write_step({"state": "draft"})

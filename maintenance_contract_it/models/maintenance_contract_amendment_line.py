@@ -78,6 +78,28 @@ class MaintenanceContractAmendmentLine(models.Model):
                     self.env._("The quantity and the price of a fee line cannot be negative.")
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # what the customer signed is frozen (see maintenance.signed.document.mixin)
+        self.env["maintenance.contract.amendment"].browse(
+            {vals["amendment_id"] for vals in vals_list if vals.get("amendment_id")}
+        )._check_signed_content_editable()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # what the customer signed is frozen (see maintenance.signed.document.mixin); the
+        # fee line before the change is recorded when the signed amendment is applied
+        if set(vals) - {"fee_line_before"}:
+            self.amendment_id._check_signed_content_editable()
+        res = super().write(vals)
+        if "amendment_id" in vals:
+            self.amendment_id._check_signed_content_editable()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_signed(self):
+        self.amendment_id._check_signed_content_editable()
+
     def _describe(self):
         """First line of the description of the fee line this change is about."""
         self.ensure_one()

@@ -58,7 +58,16 @@ class MaintenanceContractClause(models.Model):
             values.pop("clause_id")
             self.update(values)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # what the customer signed is frozen (see maintenance.signed.document.mixin)
+        self.env["maintenance.contract"].browse(
+            {vals["contract_id"] for vals in vals_list if vals.get("contract_id")}
+        )._check_signed_content_editable()
+        return super().create(vals_list)
+
     def write(self, vals):
+        self.contract_id._check_signed_content_editable()
         if any(fname in vals for fname in ("clause_id", "contract_id")):
             for clause in self.filtered("mandatory"):
                 if (
@@ -81,6 +90,10 @@ class MaintenanceContractClause(models.Model):
             "sequence": clause.sequence,
             "body": clause.body,
         }
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_signed(self):
+        self.contract_id._check_signed_content_editable()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_mandatory(self):

@@ -89,3 +89,22 @@ class MaintenanceContractLine(models.Model):
                 raise ValidationError(
                     self.env._("The unit price of a fee line cannot be negative.")
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # what the customer signed is frozen (see maintenance.signed.document.mixin)
+        self.env["maintenance.contract"].browse(
+            {vals["contract_id"] for vals in vals_list if vals.get("contract_id")}
+        )._check_signed_content_editable()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.contract_id._check_signed_content_editable()
+        res = super().write(vals)
+        if "contract_id" in vals:
+            self.contract_id._check_signed_content_editable()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_signed(self):
+        self.contract_id._check_signed_content_editable()

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class MaintenanceContractReminder(models.Model):
@@ -23,3 +24,27 @@ class MaintenanceContractReminder(models.Model):
             "This reminder was already made for this contract.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_written_by_step()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_written_by_step()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_written_by_step()
+        return super().unlink()
+
+    def _check_written_by_step(self):
+        """Only the module's steps (through ``_as_step``, or as superuser in its jobs) write
+        these records, never a user."""
+        if not (self.env.su or self.env["maintenance.step.mixin"]._is_step()):
+            raise UserError(
+                self.env._(
+                    "The reminder log of a contract is kept by its scheduled reminders only: "
+                    "it cannot be created, changed or deleted by hand."
+                )
+            )

@@ -15,6 +15,9 @@ INVOICE_GROUPING = [
     ("customer", "One invoice per customer"),
 ]
 PERIODS_PER_YEAR = {"monthly": 12, "quarterly": 4, "semiannual": 2, "yearly": 1}
+# Longest term and notice period, in years, and units per year
+MAX_TERM_YEARS = 99
+MAX_TERM_UNITS = {"year": 1, "month": 12, "day": 366}
 
 
 class MaintenanceContractTerms(models.AbstractModel):
@@ -109,6 +112,7 @@ class MaintenanceContractTerms(models.AbstractModel):
                 raise ValidationError(self.env._("The renewal term must be positive."))
             if record.notice_period < 0:
                 raise ValidationError(self.env._("The notice period cannot be negative."))
+            record._check_terms_bounds()
             start = record._get_terms_check_start()
             for term, unit in (
                 (record.initial_term, record.initial_term_unit),
@@ -124,6 +128,38 @@ class MaintenanceContractTerms(models.AbstractModel):
                             name=record.display_name,
                         )
                     )
+
+    def _get_terms_bounded(self):
+        """(value, unit, label) of the terms bounded to 99 years."""
+        self.ensure_one()
+        return (
+            (self.initial_term, self.initial_term_unit, self.env._("initial term")),
+            (self.renewal_term, self.renewal_term_unit, self.env._("renewal term")),
+            (self.notice_period, self.notice_period_unit, self.env._("notice period")),
+        )
+
+    def _terms_in_bounds(self):
+        """Whether the terms and notice last at most 99 years (dates are computed from them
+        only then: longer ones end after the last date a computer counts)."""
+        self.ensure_one()
+        return all(
+            (value or 0) <= MAX_TERM_YEARS * MAX_TERM_UNITS.get(unit, 1)
+            for value, unit, _label in self._get_terms_bounded()
+        )
+
+    def _check_terms_bounds(self):
+        """Terms and notice of at most 99 years: longer ones make no sense."""
+        self.ensure_one()
+        for value, unit, label in self._get_terms_bounded():
+            if value > MAX_TERM_YEARS * MAX_TERM_UNITS[unit]:
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s: the %(term)s cannot exceed %(max)s years.",
+                        term=label,
+                        name=self.display_name,
+                        max=MAX_TERM_YEARS,
+                    )
+                )
 
     def _get_terms_check_start(self):
         """The day from which the terms are checked: a template has no start date, its terms

@@ -1,6 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_datetime
+from odoo.exceptions import UserError, ValidationError
 
 INTERVENTION_KINDS = [
     ("preventive", "Preventive"),
@@ -29,6 +28,7 @@ class MaintenanceIntervention(models.Model):
     _name = "maintenance.intervention"
     _description = "Intervention Report"
     _inherit = [
+        "maintenance.signed.document.mixin",
         "maintenance.step.mixin",
         "maintenance.invoiced.mixin",
         "portal.mixin",
@@ -469,26 +469,6 @@ class MaintenanceIntervention(models.Model):
                 )
         return super().create(vals_list)
 
-    def write(self, vals):
-        signed = self.filtered(lambda i: i.state == "signed")
-        if signed and not self._is_step():
-            # the status is refused by maintenance.step.mixin, with its own message
-            locked = set(vals) - self._get_signed_writable_fields() - {"state"}
-            if locked:
-                raise UserError(
-                    self.env._(
-                        "A signed intervention report cannot be changed (%(reference)s: "
-                        "%(fields)s); a contract manager can unlock it.",
-                        reference=", ".join(signed.mapped("name")),
-                        fields=", ".join(
-                            sorted(
-                                self._fields[name]._description_string(self.env) for name in locked
-                            )
-                        ),
-                    )
-                )
-        return super().write(vals)
-
     def _state_change_message(self):
         return self.env._(
             "The status of an intervention report only changes through its buttons (Mark as "
@@ -588,25 +568,7 @@ class MaintenanceIntervention(models.Model):
     def action_unlock(self):
         """Manager only: reopen a signed report for a correction. The customer's signature is
         removed (the corrected report must be signed again) and the unlock is logged."""
-        if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(
-                self.env._("Only a contract manager can unlock a signed intervention report.")
-            )
-        if self.filtered(lambda i: i.state != "signed"):
-            raise UserError(self.env._("Only a signed intervention report can be unlocked."))
-        for intervention in self:
-            body = self.env._(
-                "Report unlocked by %(user)s: the signature of %(signer)s of %(date)s was "
-                "removed; the report must be signed again.",
-                user=self.env.user.name,
-                signer=intervention.signed_by,
-                date=format_datetime(self.env, intervention.signed_on),
-            )
-            intervention._write_step(
-                {"state": "done", "signature": False, "signed_by": False, "signed_on": False}
-            )
-            intervention.message_post(body=body)
-        return True
+        return self.action_reset_signature()
 
     def _check_not_invoiced(self):
         invoiced = self.filtered(lambda i: i.invoice_status == "invoiced")
@@ -670,6 +632,8 @@ class MaintenanceIntervention(models.Model):
         """Sign the report online, as the customer ``name`` with the drawn ``signature``
         (base64 image), through :meth:`action_sign`."""
         self.ensure_one()
+        name = self._check_signature_input(name, signature)
+        self._lock_for_signing()
         if self.state == "signed":
             raise UserError(
                 self.env._("The intervention %(reference)s is already signed.", reference=self.name)
@@ -681,9 +645,45 @@ class MaintenanceIntervention(models.Model):
                     reference=self.name,
                 )
             )
-        if not (name or "").strip() or not signature:
-            raise UserError(self.env._("Your name and your signature are required to sign."))
-        self.write(
-            {"signed_by": name.strip(), "signature": signature, "signed_on": fields.Datetime.now()}
-        )
+        self._record_signature(name, signature)
         return self.action_sign()
+
+    # Hooks of maintenance.signed.document.mixin
+
+    def _is_signed(self):
+        self.ensure_one()
+        return self.state == "signed"
+
+    def _get_user_signature_fields(self):
+        # the technician has the report signed on site (signature widget), then marks it
+        # as signed: the signature is frozen from then on
+        self.ensure_one()
+        if self.state in ("planned", "done"):
+            return {"signature", "signed_by"}
+        return set()
+
+    def _get_signature_reset_user(self):
+        return self.user_id
+
+    def _on_signature_reset(self):
+        self._write_step({"state": "done"})
+
+    def _signed_write_message(self, frozen, labels):
+        return self.env._(
+            "A signed intervention report cannot be changed (%(reference)s: %(fields)s); a "
+            "contract manager can unlock it.",
+            reference=", ".join(frozen.mapped("name")),
+            fields=labels,
+        )
+
+    def _signature_reset_messages(self):
+        return {
+            "access": self.env._(
+                "Only a contract manager can unlock a signed intervention report."
+            ),
+            "state": self.env._("Only a signed intervention report can be unlocked."),
+            "log": self.env._(
+                "Report unlocked by %(user)s: the signature of %(signer)s of %(date)s was "
+                "removed; the report must be signed again."
+            ),
+        }

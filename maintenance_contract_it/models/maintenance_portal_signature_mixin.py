@@ -1,12 +1,13 @@
 from markupsafe import Markup
 
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_datetime
 
 # Fields that customers (portal users) must not read are restricted to this group: the
 # portal page shows the signature through the controller, after its access checks.
 USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+MANAGER_GROUP = "maintenance_contract_it.group_maintenance_contract_manager"
 
 
 class MaintenancePortalSignatureMixin(models.AbstractModel):
@@ -16,7 +17,11 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
     the signature."""
 
     _name = "maintenance.portal.signature.mixin"
+    _inherit = ["maintenance.signed.document.mixin"]
     _description = "Document Signed on the Portal"
+    # states in which a signed document is frozen (a contract is signed while it is a draft,
+    # then changes through its lifecycle once active)
+    _signature_frozen_states = ("draft",)
 
     signature = fields.Image(
         copy=False, attachment=True, max_width=1024, max_height=1024, groups=USER_GROUP
@@ -38,13 +43,21 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
         """User told when the customer signs or refuses."""
         raise NotImplementedError
 
-    def _get_signature_activity_record(self):
-        """Record that gets the account manager's to-do about the signature."""
-        return self
-
     def _on_portal_signed(self):
         """What signing does to the document (run as superuser, after the checks)."""
         raise NotImplementedError
+
+    # Hooks of maintenance.signed.document.mixin
+
+    def _is_content_frozen(self):
+        self.ensure_one()
+        return self.state in self._signature_frozen_states and self._is_signed()
+
+    def _can_reset_signature(self):
+        return self._is_content_frozen()
+
+    def _get_signature_reset_user(self):
+        return self._get_signature_account_manager()
 
     # Actions
 
@@ -72,6 +85,34 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
                 "force_email": True,
             },
         }
+
+    def action_withdraw_signature_request(self):
+        """Manager only: withdraw the signature request of unsigned drafts. The link sent to
+        the customer stops opening the document (its access token is renewed on the next
+        request), and the withdrawal is logged."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._("Only a contract manager can withdraw a signature request.")
+            )
+        for document in self:
+            if not document._has_to_be_signed():
+                raise UserError(
+                    self.env._(
+                        "%(document)s is not waiting for a signature: there is no request to "
+                        "withdraw.",
+                        document=document.display_name,
+                    )
+                )
+        for document in self:
+            document.sudo().access_token = False
+            document.message_post(
+                body=self.env._(
+                    "Signature request withdrawn by %(user)s: the link sent to the customer "
+                    "no longer opens the document.",
+                    user=self.env.user.name,
+                )
+            )
+        return True
 
     # Business methods
 
@@ -101,8 +142,8 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
             )
 
     def _lock_for_portal_update(self):
-        """Lock the document's row so that two requests sent at once (two signatures, two
-        notices) cannot both pass the checks: the second waits, then sees the first."""
+        """Lock the document's row so that two notices sent at once cannot both pass the
+        checks: the second waits, then sees the first (signatures: ``_lock_for_signing``)."""
         self.ensure_one()
         self.env.cr.execute(
             SQL("SELECT id FROM %s WHERE id = %s FOR UPDATE", SQL.identifier(self._table), self.id)
@@ -114,19 +155,15 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
         ``ip_address``: the signed PDF is attached to the message that records it. The caller
         checked the access to the document; ``self`` is sudo."""
         self.ensure_one()
-        self._lock_for_portal_update()
+        name = self._check_signature_input(name, signature)
+        self._lock_for_signing()
         self._check_can_be_signed()
-        name = (name or "").strip()
-        if not name:
-            raise UserError(self.env._("Enter your name to sign."))
-        if not signature:
-            raise UserError(self.env._("Draw or type your signature to sign."))
         now = fields.Datetime.now()
-        self.write({"signature": signature, "signed_by": name, "signed_on": now})
+        self._record_signature(name, signature, now)
         report = self.env["ir.actions.report"].sudo()
         pdf = report._render_qweb_pdf(self._get_signature_report_xmlid(), self.ids)[0]
         filename = self.env._("%(document)s - signed.pdf", document=self.display_name)
-        self.message_post(
+        message = self.message_post(
             body=self.env._(
                 "Signed online by %(name)s on %(date)s (UTC) from the IP address %(ip)s.",
                 name=name,
@@ -138,6 +175,7 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
+        self._record_signed_pdf(message.attachment_ids[:1])
         self._on_portal_signed()
         return True
 
@@ -145,7 +183,7 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
         """The customer refuses to sign, for ``reason``: the document stays a draft and its
         account manager gets a to-do. ``self`` is sudo, after the caller's access checks."""
         self.ensure_one()
-        self._lock_for_portal_update()
+        self._lock_for_signing()
         self._check_can_be_signed()
         reason = (reason or "").strip()
         if not reason:

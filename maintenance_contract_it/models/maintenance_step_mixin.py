@@ -34,7 +34,13 @@ class MaintenanceStepMixin(models.AbstractModel):
 
     def _write_step(self, vals):
         """Write ``vals`` as a step of the record (its status included)."""
-        return self.with_context(**{STEP_CONTEXT_KEY: _STEP}).write(vals)
+        return self._as_step().write(vals)
+
+    def _as_step(self):
+        """The records in the environment of their steps: what the step writes through it
+        (the records, or the step-only records of other models, as renewal terms) is
+        accepted."""
+        return self.with_context(**{STEP_CONTEXT_KEY: _STEP})
 
     def _state_change_message(self):
         """The error shown when the status is written directly."""

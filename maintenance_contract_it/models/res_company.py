@@ -64,6 +64,7 @@ class ResCompany(models.Model):
     maintenance_hourly_cost = fields.Monetary(
         string="Default Technician Hourly Cost",
         currency_field="currency_id",
+        groups="maintenance_contract_it.group_maintenance_contract_manager",
         help="Cost of one hour of work of a technician without an hourly cost of his own, for "
         "the profitability of the contracts.",
     )

@@ -21,4 +21,4 @@ class ResUsers(models.Model):
         default."""
         self.ensure_one()
         cost = self.sudo().with_company(company).maintenance_hourly_cost
-        return cost or company.maintenance_hourly_cost
+        return cost or company.sudo().maintenance_hourly_cost

@@ -106,9 +106,10 @@ class TestPortalSign(PortalServiceCommon):
         planned = self._create_intervention()
         with self.assertRaisesRegex(UserError, "not waiting for a signature"):
             planned._portal_sign("Claire Durand", SIGNATURE)
-        with self.assertRaisesRegex(UserError, "name and your signature are required"):
+        # the checks shared by every signed document (maintenance.signed.document.mixin)
+        with self.assertRaisesRegex(UserError, "Enter your name to sign"):
             self.intervention._portal_sign("  ", SIGNATURE)
-        with self.assertRaisesRegex(UserError, "name and your signature are required"):
+        with self.assertRaisesRegex(UserError, "Draw or type your signature"):
             self.intervention._portal_sign("Claire Durand", False)
         self.assertEqual(self.intervention.state, "done")
 

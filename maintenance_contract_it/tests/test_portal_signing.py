@@ -164,7 +164,7 @@ class TestPortalSigning(PortalSigningCommon):
     def test_send_for_signature_refused(self):
         with self.assertRaises(UserError):
             self.active.with_user(self.manager).action_send_for_signature()
-        self.draft.sudo().write({"signature": SIGNATURE, "signed_by": "X"})
+        self.draft._write_step({"signature": SIGNATURE, "signed_by": "X"})
         with self.assertRaisesRegex(UserError, "already signed"):
             self.draft.with_user(self.manager).action_send_for_signature()
         with self.assertRaises(AccessError):
@@ -357,7 +357,7 @@ class TestPortalSigning(PortalSigningCommon):
     # RPC
 
     def test_rpc_cannot_sign_or_activate(self):
-        self.draft.sudo().write({"signature": SIGNATURE, "signed_by": "Claire Durand"})
+        self.draft._write_step({"signature": SIGNATURE, "signed_by": "Claire Durand"})
         self.authenticate("mcit_sign_claire", "mcit_sign_claire")
         with mute_logger("odoo.http"):
             for method, args in (

@@ -93,6 +93,7 @@ class MaintenanceContractNoticeWizard(models.TransientModel):
 
     def _check_dates(self):
         self.ensure_one()
+        self._check_notice_date()
         if not self.date_effective:
             raise UserError(self.env._("Set the last day of the contract."))
         if self.date_effective < self.notice_date:
@@ -116,6 +117,30 @@ class MaintenanceContractNoticeWizard(models.TransientModel):
                 self.env._(
                     "An early termination must end the contract on or before %(end)s.",
                     end=format_date(self.env, self.normal_end_date),
+                )
+            )
+
+    def _check_notice_date(self):
+        """The notice is received during the contract's life, and not in the future."""
+        self.ensure_one()
+        contract = self.contract_id
+        today = fields.Date.context_today(self)
+        if self.notice_date > today:
+            raise UserError(
+                self.env._(
+                    "A notice cannot be received in the future (%(notice)s): enter the day it "
+                    "was received.",
+                    notice=format_date(self.env, self.notice_date),
+                )
+            )
+        if contract.date_start and self.notice_date < contract.date_start:
+            raise UserError(
+                self.env._(
+                    "The notice (%(notice)s) cannot be received before the contract "
+                    "%(contract)s starts (%(start)s).",
+                    notice=format_date(self.env, self.notice_date),
+                    contract=contract.name,
+                    start=format_date(self.env, contract.date_start),
                 )
             )
 
