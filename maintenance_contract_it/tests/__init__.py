@@ -9,6 +9,7 @@ from . import (
     test_billing_extras,
     test_billing_overdue,
     test_billing_prepaid,
+    test_billing_schedule,
     test_billing_tour,
     test_clause_rendering,
     test_clause_safety,
