@@ -354,7 +354,10 @@ class MaintenanceContract(models.Model):
         today = fields.Date.context_today(self)
         for contract in self:
             if contract.date_start:
-                contract.period_start, contract.period_end = contract._get_period_bounds(today)
+                # a contract not started yet shows its first period
+                contract.period_start, contract.period_end = contract._get_period_bounds(
+                    max(today, contract.date_start)
+                )
             else:
                 contract.period_start = contract.period_end = False
 

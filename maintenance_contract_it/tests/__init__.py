@@ -16,6 +16,7 @@ from . import (
     test_contract,
     test_contract_terms,
     test_dates,
+    test_demo_history,
     test_integrity,
     test_intervention,
     test_intervention_tour,

@@ -125,14 +125,12 @@ class TestBillingDates(BaseCase):
             period_of_date(start, date(2027, 4, 20), 1),
             (date(2027, 4, 10), date(2027, 5, 9)),
         )
-        # a day before the start is in the first period
-        self.assertEqual(
-            period_of_date(start, date(2027, 2, 1), 1, "calendar"),
-            (date(2027, 3, 10), date(2027, 3, 31)),
-        )
-        self.assertEqual(
-            period_of_date(start, date(2027, 2, 1), 1), (date(2027, 3, 10), date(2027, 4, 9))
-        )
+        # a day before the start is in no period, also in the start's calendar month
+        for alignment in ("calendar", "anchored"):
+            self.assertEqual(
+                period_of_date(start, date(2027, 3, 9), 1, alignment),
+                (date(2027, 3, 10), date(2027, 3, 9)),
+            )
 
     def test_frequency_months(self):
         self.assertEqual(

@@ -66,6 +66,14 @@ class TestOnePeriodOfADate(MaintenanceSlaCommon):
         self.assertEqual(credit.price_subtotal, -75.0)
         self.assertEqual(periods[:2].mapped("amount_sla_credit"), [0.0, 0.0])
 
+    def test_first_invoice_carries_no_earlier_service_period(self):
+        # invoiced in advance on 10 March, the first invoice has no period over before it
+        # (9 March is in no period, though in the calendar month of the start)
+        self.aligned._generate_periods(date(2026, 3, 10))
+        first = self.aligned.period_ids
+        self.assertEqual((first.date_start, first.date_end), (date(2026, 3, 10), date(2026, 3, 31)))
+        self.assertFalse(self.aligned._get_billed_service_period(first))
+
     def test_same_period_for_prepaid_hours_and_consumption(self):
         day = date(2026, 4, 20)
         self.assertEqual(

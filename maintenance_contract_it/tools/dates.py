@@ -131,11 +131,12 @@ def period_of_date(start, day, months, alignment="anchored"):
     of a date of the module: the period invoiced, the period of the SLA penalty and of the
     SLA credit, of the prepaid hours, of the consumption and of the portal's compliance.
 
-    A day before the start is in the first period. Calendar-aligned, monthly, start 10 March
-    2027: 15 March is in 10-31 March, 20 April in 1-30 April; anchored: 20 April is in
-    10 April - 9 May.
+    A day before the start is in no period: its period is empty (it ends the day before the
+    start). Calendar-aligned, monthly, start 10 March 2027: 15 March is in 10-31 March,
+    20 April in 1-30 April; anchored: 20 April is in 10 April - 9 May.
     """
-    day = max(day, start)
+    if day < start:
+        return start, start - ONE_DAY
     first, last = billing_period_bounds(start, day, months, alignment)
     return max(first, start), last
 
