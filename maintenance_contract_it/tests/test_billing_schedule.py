@@ -110,6 +110,7 @@ class TestBilledUntil(BillingCommon):
         self.assertEqual(contract.next_invoice_date, date(2027, 1, 1))
         contract.with_user(self.manager).billed_until = date(2027, 3, 15)
         self.assertEqual(contract.next_invoice_date, date(2027, 3, 16))
+        self.assertEqual(contract.next_invoice_amount, 154.84)
         moves = self._invoice(contract, date(2027, 4, 1))
         periods = contract.period_ids.sorted("date_start")
         self.assertEqual(
