@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Invoicing job side by side: maintenance_contract_it (maintenance.contract._cron_invoice) and
+# Invoicing job side by side: maintenance_contract_it (maintenance.contract._cron_invoice),
 # OCA contract 18.0 (contract.contract.cron_recurring_create_invoice), N active monthly
-# contracts with one fee line each, each run in a fresh database copied from a template.
-# For each N: this module with one worker, with two workers at once, OCA with one worker
-# (OCA_TWO=1: also OCA with two workers; RUNS="module:1 oca:1" to choose). Appends one JSON line per run to RESULTS, then prints
+# contracts with one fee line each, and the floor (Accounting alone: the same N invoices by a
+# bare account.move.create in batches), each run in a fresh database copied from a template.
+# For each N: this module with one worker, with two workers at once, OCA with one worker, the
+# floor (OCA_TWO=1: also OCA with two workers; RUNS="module:1 floor:1" to choose). Appends one JSON line per run to RESULTS, then prints
 # the summary table. Run it in the background; never two benches at once.
 #
 #   bench/run_invoice.sh        (SIZES="2000 10000" ROUNDS=1 RESULTS=bench/invoice_results.jsonl)
@@ -31,18 +32,20 @@ copy_db() { # template target
 
 query() { psql -d "$1" -Atc "$2" 2>/dev/null || true; }
 
-"$VENV/bin/pip" show odoo-addon-contract >/dev/null 2>&1 \
-    || die "OCA contract missing: $VENV/bin/pip install 'odoo-addon-contract==18.0.*'"
-
 # RUNS: setup:workers to run for each N, in this order
 oca_two=""
 [ "${OCA_TWO:-0}" = 1 ] && oca_two=" oca:2"
-RUNS=${RUNS:-module:1 module:2 oca:1$oca_two}
+RUNS=${RUNS:-module:1 module:2 oca:1$oca_two floor:1}
+case " $RUNS" in
+    *" oca:"*) "$VENV/bin/pip" show odoo-addon-contract >/dev/null 2>&1 \
+        || die "OCA contract missing: $VENV/bin/pip install 'odoo-addon-contract==18.0.*'" ;;
+esac
 started=$(date +%s)
 for setup in $(printf '%s\n' $RUNS | cut -d: -f1 | sort -u); do
     case $setup in
-        module) modules=maintenance_contract_it table=maintenance_contract ;;
-        oca) modules=contract table=contract_contract ;;
+        module) modules=maintenance_contract_it counted="select count(*) from maintenance_contract" ;;
+        oca) modules=contract counted="select count(*) from contract_contract" ;;
+        floor) modules=account counted="select count(*) from res_partner where name like 'Bench customer %'" ;;
     esac
     base=mcit_bench_invoice_${setup}_base
     if [ "${REBUILD:-0}" = 1 ] || [ "$(query "$base" "select state from ir_module_module where name = '$modules'")" != installed ]; then
@@ -54,7 +57,7 @@ for setup in $(printf '%s\n' $RUNS | cut -d: -f1 | sort -u); do
     for n in $SIZES; do
         template=mcit_bench_invoice_${setup}_${n}_template
         made=$(query "$template" "select value from ir_config_parameter where key = 'mcit_bench.invoice_date'")
-        count=$(query "$template" "select count(*) from $table")
+        count=$(query "$template" "$counted")
         if [ "${REBUILD:-0}" = 1 ] || [ "$made" != "$TODAY" ] || [ "$count" != "$n" ]; then
             log "building $template ($n contracts starting $TODAY)"
             copy_db "$base" "$template"

@@ -9,7 +9,10 @@ through the module's own billing code, as the daily invoicing job would have don
   hours in its first quarter: the next invoice bills the 2 hours beyond the balance at the
   hourly rate;
 - a ticket of the servers contract (Transports Girard, 24x7 policy) was answered half an hour
-  late in its first quarter: the next invoice carries the SLA service credit.
+  late in its first quarter: the next invoice carries the SLA service credit;
+- the expired contract (Cabinet Lefèvre's previous one) was invoiced to its end by the
+  provider's former tool: it is billed until its end (set by the demo data; set here too on a
+  database whose demo data predates it), so that nothing of it is to invoice.
 
 Every event is placed relative to its contract's start date, so that the history fits the
 demo data whatever the day the database was created. Running it again adds nothing: the
@@ -36,6 +39,7 @@ CONTRACTS = (
     "maintenance_contract_dumas_workstations_demo",
 )
 OVERDUE_CONTRACT = "maintenance_contract_dumas_workstations_demo"
+TAKEN_OVER_CONTRACT = "maintenance_contract_lefevre_previous_demo"
 UNPAID_INVOICES = 3
 PAYMENT_DELAY = timedelta(days=20)
 
@@ -145,6 +149,18 @@ def _create_sla_breach(env):
     _remember(env, "ticket_girard_vpn_outage", ticket)
 
 
+def _take_over_expired(env):
+    """The expired contract was invoiced to its end by the former tool."""
+    contract = env.ref(DEMO + TAKEN_OVER_CONTRACT)
+    if not contract.billed_until:
+        contract.billed_until = contract.date_end
+
+
+def history_start(env):
+    """First day of the demo's invoice history: the earliest start of its contracts."""
+    return min(env.ref(DEMO + name).date_start for name in CONTRACTS)
+
+
 def _invoice_months(env, contracts):
     """Invoice the periods due, month after month, as the daily job would have, and post the
     invoices in date order."""
@@ -202,6 +218,7 @@ def create_demo_history(env):
     if not company.maintenance_extra_product_id:
         company.maintenance_extra_product_id = env.ref(DEMO + "product_extra_work_demo")
     contracts = env["maintenance.contract"].union(*(env.ref(DEMO + name) for name in CONTRACTS))
+    _take_over_expired(env)
     _create_prepaid_work(env)
     _create_sla_breach(env)
     _invoice_months(env, contracts)

@@ -210,7 +210,7 @@ class MaintenanceContractPortal(CustomerPortal):
         ``contract_sudo`` comes from :meth:`_document_check_access`; only what belongs to
         this contract is read from it."""
         today = fields.Date.context_today(contract_sudo)
-        period_start, period_end = contract_sudo._get_billing_period(today)
+        period_start, period_end = contract_sudo._get_period_bounds(today)
         tickets = contract_sudo.ticket_ids
         interventions = contract_sudo.intervention_ids.filtered(
             lambda i: i.state in PORTAL_INTERVENTION_STATES

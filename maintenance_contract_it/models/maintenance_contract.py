@@ -9,7 +9,6 @@ from ..tools.dates import (
     anchored_term_end,
     months_between,
     notice_deadline,
-    period_bounds,
     term_end,
     to_months,
 )
@@ -351,13 +350,16 @@ class MaintenanceContract(models.Model):
         for contract in self:
             contract.has_signed_copy = bool(contract.signed_copy)
 
-    @api.depends("date_start", "billing_frequency")
+    @api.depends("date_start", "billing_frequency", "billing_alignment")
     @api.depends_context("tz")
     def _compute_period(self):
         today = fields.Date.context_today(self)
         for contract in self:
             if contract.date_start:
-                contract.period_start, contract.period_end = contract._get_billing_period(today)
+                # a contract not started yet shows its first period
+                contract.period_start, contract.period_end = contract._get_period_bounds(
+                    max(today, contract.date_start)
+                )
             else:
                 contract.period_start = contract.period_end = False
 
@@ -693,12 +695,6 @@ class MaintenanceContract(models.Model):
             "default_contract_id": self.id,
         }
         return action
-
-    def _get_billing_period(self, day):
-        """First and last day of the contract's billing period that contains ``day``."""
-        self.ensure_one()
-        months = 12 // PERIODS_PER_YEAR.get(self.billing_frequency, 12)
-        return period_bounds(self.date_start, day, months)
 
     def _get_report_base_filename(self):
         self.ensure_one()

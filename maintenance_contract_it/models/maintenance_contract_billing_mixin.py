@@ -13,13 +13,15 @@ from ..tools.dates import (
     billing_invoice_date,
     billing_period_bounds,
     billing_periods,
+    frequency_months,
+    period_of_date,
 )
 from ..tools.jobs import BATCH_SIZE, _in_test, lock_for_job, run_batched
 
 _logger = logging.getLogger(__name__)
 
 BILLED_STATES = ("active", "expired", "terminated")
-MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "yearly": 12}
+MANAGER_GROUP = "maintenance_contract_it.group_maintenance_contract_manager"
 
 
 # Internal fields, that customers (portal users) must not read.
@@ -52,9 +54,26 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         readonly=True,
         groups=USER_GROUP,
     )
-    next_invoice_date = fields.Date(compute="_compute_next_invoice", groups=USER_GROUP)
+    billed_until = fields.Date(
+        copy=False,
+        tracking=True,
+        groups=USER_GROUP,
+        help="Last day already invoiced outside this module, for a contract taken over from "
+        "another tool: no billing period before the next day is generated or invoiced (a "
+        "period running over it is invoiced from the next day, prorated). Only contract "
+        "managers set it.",
+    )
+    # stored and indexed: the invoicing job reads only the contracts due
+    next_invoice_date = fields.Date(
+        compute="_compute_next_invoice_date",
+        store=True,
+        index=True,
+        groups=USER_GROUP,
+        help="Day on which the next billing period of the contract is invoiced: the first "
+        "period to invoice, or the next one to generate.",
+    )
     next_invoice_amount = fields.Monetary(
-        compute="_compute_next_invoice", currency_field="currency_id", groups=USER_GROUP
+        compute="_compute_next_invoice_amount", currency_field="currency_id", groups=USER_GROUP
     )
 
     amount_due = fields.Monetary(
@@ -211,34 +230,149 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             )
         return run_batched(moves, "_maintenance_overdue_activity", today)
 
-    def _compute_next_invoice(self):
+    @api.depends(
+        "state",
+        "date_start",
+        "date_end",
+        "termination_date",
+        "tacit_renewal",
+        "billing_frequency",
+        "billing_alignment",
+        "billing_in_advance",
+        "invoice_date_offset",
+        "billed_until",
+        "period_ids.state",
+        "period_ids.invoice_date",
+        "period_ids.date_end",
+    )
+    def _compute_next_invoice_date(self):
+        summary = self._billing_period_summary()
         for contract in self:
-            contract.next_invoice_date, contract.next_invoice_amount = contract._get_next_invoice()
+            first_due, last_end = summary.get(contract._origin.id, (False, False))
+            contract.next_invoice_date = contract._get_next_invoice_date(first_due, last_end)
 
-    def _get_next_invoice(self):
-        """Date and fee amount of the next period to invoice (False, 0 when none)."""
-        self.ensure_one()
-        pending = self.period_ids.filtered(lambda p: p.state == "to_invoice")
-        if not pending:
-            if self.state not in ("draft", "active") or not self.date_start:
-                return False, 0.0
-            bounds = self._billing_next_bounds()
-            if not bounds:
-                return False, 0.0
-            start, stop, share = bounds
-            invoice_date = billing_invoice_date(
-                start, stop, self.billing_in_advance, self.invoice_date_offset
+    def _billing_period_summary(self):
+        """{contract id: (first invoice date to invoice, last day of the last period)} of
+        the contracts' billing periods, in one query whatever their history."""
+        ids = [contract_id for contract_id in self._origin.ids if contract_id]
+        summary = {}
+        if not ids:
+            return summary
+        for contract, state, first_due, last_end in (
+            self.env["maintenance.contract.period"]
+            .sudo()
+            ._read_group(
+                [("contract_id", "in", ids)],
+                ["contract_id", "state"],
+                ["invoice_date:min", "date_end:max"],
             )
-            return invoice_date, self.currency_id.round(self.amount_period * share)
-        first = pending.sorted("invoice_date")[0]
-        amount = first.amount_fee or self.currency_id.round(self.amount_period * first.prorata)
-        return first.invoice_date, amount
+        ):
+            due, end = summary.get(contract.id, (False, False))
+            if state == "to_invoice":
+                due = first_due
+            summary[contract.id] = (due, max(end, last_end) if end else last_end)
+        return summary
+
+    def _get_next_invoice_date(self, first_due, last_end):
+        """Invoice date of the first period to invoice (``first_due``), else of the period
+        after ``last_end`` (the last day of the last period generated), False when none."""
+        self.ensure_one()
+        if self.state not in ("draft", *BILLED_STATES) or not self.date_start:
+            return False
+        if first_due:
+            return first_due
+        bounds = self._billing_next_bounds(last_end)
+        if not bounds:
+            return False
+        return billing_invoice_date(
+            bounds[0], bounds[1], self.billing_in_advance, self.invoice_date_offset
+        )
+
+    @api.depends("next_invoice_date", "amount_period")
+    def _compute_next_invoice_amount(self):
+        for contract in self:
+            contract.next_invoice_amount = contract._get_next_invoice_amount()
+
+    def _get_next_invoice_amount(self):
+        """Fee amount of the next period to invoice (0 when none)."""
+        self.ensure_one()
+        if not self.next_invoice_date:
+            return 0.0
+        pending = self.period_ids.filtered(lambda p: p.state == "to_invoice")
+        if pending:
+            first = pending.sorted("invoice_date")[0]
+            return first.amount_fee or self.currency_id.round(self.amount_period * first.prorata)
+        bounds = self._billing_next_bounds()
+        return self.currency_id.round(self.amount_period * bounds[2]) if bounds else 0.0
+
+    # CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("billed_until") for vals in vals_list):
+            self._billing_check_billed_until_access()
+        contracts = super().create(vals_list)
+        for contract in contracts.filtered("billed_until"):
+            contract.message_post(
+                body=self.env._(
+                    "Billed until %(date)s by another tool: no billing period before the "
+                    "next day is invoiced.",
+                    date=format_date(self.env, contract.billed_until),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return contracts
+
+    def write(self, vals):
+        if "billed_until" in vals:
+            self._billing_check_billed_until_access()
+        res = super().write(vals)
+        if vals.get("billed_until"):
+            self._billing_drop_periods_billed()
+        return res
+
+    def _billing_check_billed_until_access(self):
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            raise AccessError(
+                self.env._(
+                    "Only a contract manager can set the day until which a contract was "
+                    "billed by another tool."
+                )
+            )
+
+    def _billing_drop_periods_billed(self):
+        """Delete the periods still to invoice that start on or before the day the contracts
+        were billed until: they are made again from the next day, prorated."""
+        periods = (
+            self.env["maintenance.contract.period"]
+            .sudo()
+            .search([("contract_id", "in", self.ids), ("state", "=", "to_invoice")])
+        )
+        periods.filtered(lambda p: p.date_start <= p.contract_id.billed_until).unlink()
 
     # Periods
 
     def _billing_months(self):
         self.ensure_one()
-        return MONTHS.get(self.billing_frequency, 1)
+        return frequency_months(self.billing_frequency)
+
+    def _get_period_bounds(self, day):
+        """First and last day of the contract's period that contains ``day``, as it is
+        billed (anchored on its start or calendar periods, the first one from its start):
+        the one period of a date of the contract, for its invoices, SLA penalty and credit,
+        prepaid hours, consumption, portal and reports."""
+        self.ensure_one()
+        return period_of_date(self.date_start, day, self._billing_months(), self.billing_alignment)
+
+    def _billing_first_day(self, last_end=None):
+        """First day of the next period to generate: after ``last_end`` (the last day of the
+        last period generated), never before the contract's start nor on or before the day it
+        was billed until by another tool."""
+        self.ensure_one()
+        since = last_end + ONE_DAY if last_end else self.date_start
+        if self.billed_until:
+            since = max(since, self.billed_until + ONE_DAY)
+        return since
 
     def _billing_end_date(self):
         """Last day billed: the effective end after notice, the end of a term that does not
@@ -250,11 +384,13 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             return self.date_end
         return None
 
-    def _billing_next_bounds(self, existing=None):
-        """(first day, last day, prorata) of the period after the last one generated."""
+    def _billing_next_bounds(self, last_end=None):
+        """(first day, last day, prorata) of the period after the last one generated, which
+        ends on ``last_end`` (False: no period yet; None: read from the periods)."""
         self.ensure_one()
-        periods = self.period_ids if existing is None else existing
-        since = max(periods.mapped("date_end")) + ONE_DAY if periods else self.date_start
+        if last_end is None:
+            last_end = max(self.period_ids.mapped("date_end"), default=False)
+        since = self._billing_first_day(last_end)
         end = self._billing_end_date()
         if end and since > end:
             return None
@@ -265,9 +401,10 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
 
     def _billing_period_values(self, date, last_end=None):
         """Values of the periods of the contract due on ``date`` (invoice date reached) after
-        ``last_end`` (the last day of the last period generated)."""
+        ``last_end`` (the last day of the last period generated), none before the day after
+        ``billed_until``."""
         self.ensure_one()
-        since = last_end + ONE_DAY if last_end else self.date_start
+        since = self._billing_first_day(last_end)
         end = self._billing_end_date()
         # a period is due at most ``offset`` days before its first day
         until = date + ONE_DAY * max(self.invoice_date_offset, 0)
@@ -654,29 +791,40 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
 
     @api.model
     def _cron_invoice(self):
-        """Scheduled job: invoice the periods due of every contract."""
+        """Scheduled job: invoice the periods due of the contracts due today, found by their
+        stored next invoice date (indexed): the contracts with nothing due are not read."""
         today = fields.Date.context_today(self)
-        contracts = self.search([("state", "in", BILLED_STATES), ("date_start", "<=", today)])
-        # contracts whose last period is already invoiced up to their end are cheap to skip
-        return contracts._billing_run(today)
+        return self.search(self._billing_due_domain(today), order="id")._billing_run(today)
+
+    @api.model
+    def _billing_due_domain(self, date):
+        """Contracts with a billing period to invoice (or to generate) on ``date``."""
+        return [("state", "in", BILLED_STATES), ("next_invoice_date", "<=", date)]
 
     def _billing_run(self, date, batch_size=BATCH_SIZE):
         """Invoice the periods due on ``date`` of the contracts, in batches: each batch
-        claims its contracts (a concurrent worker skips them), generates and invoices their
-        periods, and commits (outside tests). Return the invoices."""
+        claims its contracts (a concurrent worker skips them), generates and invoices the
+        periods of those due, and commits (outside tests). Return the invoices.
+
+        The cost of a batch does not depend on the number of contracts: each batch is read
+        on its own (its prefetch set is the batch, not all the contracts) and the cache is
+        emptied after it."""
         total, done = len(self), 0
-        moves = self.env["account.move"]
+        move_ids = []
         for start in range(0, total, batch_size):
-            batch = lock_for_job(self[start : start + batch_size])
+            batch = lock_for_job(self.browse(self._ids[start : start + batch_size]))
+            batch = batch.filtered(lambda c: c.next_invoice_date and c.next_invoice_date <= date)
             if batch:
-                moves |= batch._billing_invoice_batch(date)
+                move_ids += batch._billing_invoice_batch(date).ids
             done += batch_size
             self.env["ir.cron"]._notify_progress(
                 done=min(done, total), remaining=max(total - done, 0)
             )
             if not _in_test():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-        return moves
+            self.env.flush_all()
+            self.env.invalidate_all()
+        return self.env["account.move"].browse(move_ids)
 
     def _billing_invoice_batch(self, date):
         """Generate and invoice the periods due of the claimed contracts; a contract that

@@ -43,7 +43,7 @@ class MaintenanceContractInterventionMixin(models.AbstractModel):
 
     def _compute_consumption(self):
         today = fields.Date.context_today(self)
-        periods = {contract: contract._get_billing_period(today) for contract in self}
+        periods = {contract: contract._get_period_bounds(today) for contract in self}
         consumption = self._get_intervention_consumption(periods)
         for contract in self:
             hours = consumption[contract]

@@ -129,9 +129,8 @@ class MaintenanceContractPeriod(models.Model):
         """List "To invoice": the periods due today, made first for every contract billed."""
         self.env["maintenance.contract"]._billing_check_invoice_access()
         today = fields.Date.context_today(self)
-        contracts = self.env["maintenance.contract"].search(
-            [("state", "in", ("active", "expired", "terminated")), ("date_start", "<=", today)]
-        )
+        Contract = self.env["maintenance.contract"]
+        contracts = Contract.search(Contract._billing_due_domain(today))
         contracts._generate_periods(today)
         return self.env["ir.actions.act_window"]._for_xml_id(
             "maintenance_contract_it.maintenance_contract_period_action_due"

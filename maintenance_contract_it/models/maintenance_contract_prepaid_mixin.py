@@ -6,7 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_amount, format_date
 
-from ..tools.dates import ONE_DAY, billing_period_bounds
+from ..tools.dates import ONE_DAY
 from ..tools.jobs import lock_for_job, run_batched
 from .maintenance_intervention import CONSUMED_STATES
 
@@ -226,15 +226,6 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             return self.line_ids.filtered(lambda line: not line.is_prepaid_hours)
         return self.line_ids
 
-    def _get_service_period(self, day):
-        """First and last day of the billing period containing ``day``, as the contract is
-        billed (anchored on its start or calendar periods), from the contract's start."""
-        self.ensure_one()
-        start, end = billing_period_bounds(
-            self.date_start, day, self._billing_months(), self.billing_alignment
-        )
-        return max(start, self.date_start), end
-
     def _round_hours(self, hours):
         self.ensure_one()
         return round_up_hours(hours, self.extra_rounding_minutes)
@@ -275,7 +266,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         result = {"periods": [], "drawn": {}}
         if self.prepaid_hours_mode == "none" or not self.date_start or day < self.date_start:
             return result
-        last_end = self._get_service_period(day)[1]
+        last_end = self._get_period_bounds(day)[1]
         interventions = self._get_prepaid_interventions(last_end)
         # contract users see the balance without access to the invoices
         blocks = self.sudo().prepaid_block_ids.filtered(lambda b: b.move_id.state != "cancel")
@@ -284,7 +275,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         date_from = self.date_start
         position = 0  # interventions are in date order: each period takes the next ones
         while date_from <= last_end:
-            bounds = self._get_service_period(date_from)
+            bounds = self._get_period_bounds(date_from)
             date_to = bounds[1]
             first = position
             while position < len(interventions) and interventions[position].date <= date_to:
@@ -351,7 +342,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         end = self._billing_end_date()
 
         def bounds(day):
-            date_from, date_to = self._get_service_period(day)
+            date_from, date_to = self._get_period_bounds(day)
             # the last period stops with the contract
             return date_from, min(date_to, end) if end else date_to
 
@@ -612,7 +603,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         self.ensure_one()
         if self.prepaid_hours_mode == "none":
             return []
-        date_from, date_to = self._get_service_period(end)
+        date_from, date_to = self._get_period_bounds(end)
         # a period cancelled by the credit note of its unused days was invoiced too
         for period in self.sudo().period_ids.filtered(lambda p: p.move_id):
             service = self._get_billed_service_period(period)
@@ -715,7 +706,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         end = self.termination_date or self.date_end
         if not end or not self.billing_in_advance:
             return False
-        date_from, date_to = self._get_service_period(end)
+        date_from, date_to = self._get_period_bounds(end)
         period = self.env["maintenance.contract.period"].search(
             [("contract_id", "=", self.id), ("date_start", "=", date_from)]
         )

@@ -1,7 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.dates import BILLING_ALIGNMENTS, NOTICE_UNITS, TERM_UNITS, notice_fits_term
+from ..tools.dates import (
+    BILLING_ALIGNMENTS,
+    FREQUENCY_MONTHS,
+    NOTICE_UNITS,
+    TERM_UNITS,
+    notice_fits_term,
+)
 
 BILLING_FREQUENCIES = [
     ("monthly", "Monthly"),
@@ -14,7 +20,7 @@ INVOICE_GROUPING = [
     ("contract", "One invoice per contract"),
     ("customer", "One invoice per customer"),
 ]
-PERIODS_PER_YEAR = {"monthly": 12, "quarterly": 4, "semiannual": 2, "yearly": 1}
+PERIODS_PER_YEAR = {frequency: 12 // months for frequency, months in FREQUENCY_MONTHS.items()}
 # Longest term and notice period, in years, and units per year
 MAX_TERM_YEARS = 99
 MAX_TERM_UNITS = {"year": 1, "month": 12, "day": 366}

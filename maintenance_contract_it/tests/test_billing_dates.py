@@ -7,6 +7,8 @@ from ..tools.dates import (
     billing_period_bounds,
     billing_periods,
     calendar_period_bounds,
+    frequency_months,
+    period_of_date,
     prorata,
 )
 
@@ -102,3 +104,37 @@ class TestBillingDates(BaseCase):
         self.assertEqual(billing_invoice_date(start, end, False), date(2027, 4, 1))
         self.assertEqual(billing_invoice_date(start, end, True, 5), date(2027, 2, 24))
         self.assertEqual(billing_invoice_date(start, end, False, 5), date(2027, 3, 27))
+
+    def test_period_of_date(self):
+        start = date(2027, 3, 10)
+        # calendar-aligned: the first period starts on the contract's start, then months
+        self.assertEqual(
+            period_of_date(start, date(2027, 3, 15), 1, "calendar"),
+            (date(2027, 3, 10), date(2027, 3, 31)),
+        )
+        self.assertEqual(
+            period_of_date(start, date(2027, 4, 20), 1, "calendar"),
+            (date(2027, 4, 1), date(2027, 4, 30)),
+        )
+        self.assertEqual(
+            period_of_date(start, date(2027, 5, 5), 3, "calendar"),
+            (date(2027, 4, 1), date(2027, 6, 30)),
+        )
+        # anchored on the start
+        self.assertEqual(
+            period_of_date(start, date(2027, 4, 20), 1),
+            (date(2027, 4, 10), date(2027, 5, 9)),
+        )
+        # a day before the start is in no period, also in the start's calendar month
+        for alignment in ("calendar", "anchored"):
+            self.assertEqual(
+                period_of_date(start, date(2027, 3, 9), 1, alignment),
+                (date(2027, 3, 10), date(2027, 3, 9)),
+            )
+
+    def test_frequency_months(self):
+        self.assertEqual(
+            [frequency_months(f) for f in ("monthly", "quarterly", "semiannual", "yearly")],
+            [1, 3, 6, 12],
+        )
+        self.assertEqual(frequency_months(False), 1)

@@ -99,6 +99,14 @@ def notice_fits_term(start, quantity, unit, notice, notice_unit):
 
 BILLING_ALIGNMENTS = [("anchored", "Contract start date"), ("calendar", "Calendar periods")]
 
+# Months of a billing period, per billing frequency: the one table of the module.
+FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "yearly": 12}
+
+
+def frequency_months(frequency):
+    """Months of a billing period of ``frequency`` (monthly when not set)."""
+    return FREQUENCY_MONTHS.get(frequency or "monthly", 1)
+
 
 def calendar_period_bounds(day, months):
     """First and last day of the calendar period of ``months`` months (1, 3, 6 or 12: month,
@@ -115,6 +123,22 @@ def billing_period_bounds(anchor, day, months, alignment="anchored"):
     if alignment == "calendar":
         return calendar_period_bounds(day, months)
     return period_bounds(anchor, day, months)
+
+
+def period_of_date(start, day, months, alignment="anchored"):
+    """The billing period of a contract starting on ``start`` that contains ``day``: its
+    first and last day, the first day clipped to the contract's start. This is THE period
+    of a date of the module: the period invoiced, the period of the SLA penalty and of the
+    SLA credit, of the prepaid hours, of the consumption and of the portal's compliance.
+
+    A day before the start is in no period: its period is empty (it ends the day before the
+    start). Calendar-aligned, monthly, start 10 March 2027: 15 March is in 10-31 March,
+    20 April in 1-30 April; anchored: 20 April is in 10 April - 9 May.
+    """
+    if day < start:
+        return start, start - ONE_DAY
+    first, last = billing_period_bounds(start, day, months, alignment)
+    return max(first, start), last
 
 
 def billing_periods(start, until, months, alignment="anchored", end=None, since=None):
