@@ -6,7 +6,7 @@ from psycopg2 import errorcodes
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_date
+from odoo.tools import float_compare, float_round, format_date, formatLang
 
 from ..tools.dates import (
     ONE_DAY,
@@ -368,9 +368,10 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             )
         return ("contract", period.id)
 
-    def _invoice_periods(self, periods, raise_errors=True):
+    def _invoice_periods(self, periods, raise_errors=True, invoice_date=None):
         """Invoice ``periods`` (to invoice): one invoice per contract and period, or per
-        customer and day for the contracts grouped per customer, created with ONE batched
+        customer and period date for the contracts grouped per customer, all dated
+        ``invoice_date`` (default today: the day they are issued), created with ONE batched
         ``account.move.create``. With ``raise_errors`` False (scheduled job), a group whose
         invoice cannot be made is reported on its contracts and skipped. Return the
         invoices."""
@@ -378,17 +379,17 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         periods = periods.filtered(lambda p: p.state == "to_invoice")
         if not periods:
             return Move
+        invoice_date = invoice_date or fields.Date.context_today(self)
         periods.contract_id._billing_check_can_invoice()
         groups = defaultdict(lambda: periods.browse())
         for period in periods:
             groups[self._billing_group_key(period)] |= period
-        # what the extras of all the periods need, read once for the batch
+        # what the extras of all the periods need, read once for the batch; journals,
+        # addresses, fiscal positions, accounts and lock dates are read once too
         cache = {"extras_hints": periods._get_extras_hints()}
 
         def prepare(group):
-            group._compute_fee_amount()
-            group._compute_extra_amounts(cache["extras_hints"])
-            return group, self._billing_prepare_move_values(group, cache)
+            return group, self._billing_prepare_move_values(group, invoice_date, cache)
 
         try:
             # one savepoint for the batch; one per invoice only to find a culprit
@@ -438,66 +439,234 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
                 group.contract_id._billing_report_failure(error)
         return moves
 
-    def _billing_prepare_move_values(self, periods, cache):
+    def _billing_prepare_move_values(self, periods, invoice_date, cache):
         """Values of the customer invoice of ``periods`` (same contract, or same customer
-        and day); ``cache`` keeps journals, addresses, fiscal positions and accounts between
-        the invoices of a batch."""
-        contracts = periods.contract_id
-        contract = contracts[0]
-        company = contract.company_id
-        journal = contract._billing_get_journal(cache)
-        partner = contract.partner_id
+        and period date) dated ``invoice_date``. Each period's lines are built once
+        (:meth:`maintenance.contract.period._prepare_invoice_line_values`) and its frozen
+        amounts are their sums by kind, written here, in the call that makes the invoice."""
+        lines = []
+        hints = cache.get("extras_hints")
+        for period in periods.sorted(lambda p: (p.contract_id.name, p.date_start)):
+            fees = period._get_fee_lines_in_force()
+            period_lines = period._prepare_invoice_line_values(hints, fees=fees)
+            period.write(period._get_frozen_amounts(period_lines, fees))
+            lines += period_lines
+        return periods.contract_id._prepare_invoice_values(
+            "out_invoice", invoice_date, lines, cache=cache
+        )
+
+    # One header for every invoice and credit note of a contract
+
+    def _prepare_invoice_values(self, move_type, invoice_date, lines, cache=None, **extra):
+        """Values of an invoice (``move_type`` ``out_invoice``) or credit note
+        (``out_refund``) of the contracts ``self``: one contract, or the contracts of one
+        customer grouped on one invoice (same company, currency, journal and payment term).
+        EVERY invoice and credit note the module makes is prepared here (periods, grouped
+        periods, monthly extra work, final invoice, prepaid blocks, early termination
+        penalty, unused days, SLA credit note): a module adding a field to all of them
+        overrides this method.
+
+        :param invoice_date: the day the invoice is issued (never a past period's date); it
+            must be after the company's lock dates
+        :param lines: invoice line values (``account.move.line``), each finalized by
+            :meth:`_billing_finalize_line_values` of its contract (the contract of its
+            ``maintenance_period_id`` on a grouped invoice)
+        :param cache: what a batch of invoices reads once (journals, invoice addresses,
+            fiscal positions, accounts, exchange rates, lock dates)
+        :param extra: values set last, over the ones resolved here
+        """
+        contract = self[0]
+        cache = {} if cache is None else cache
+        journal = (
+            self.env["account.journal"].browse(extra["journal_id"])
+            if extra.get("journal_id")
+            else contract._billing_get_journal(cache)
+        )
+        invoice_partner, fiscal_position = contract._billing_get_invoice_partner(cache)
+        if "fiscal_position_id" in extra:
+            fiscal_position = self.env["account.fiscal.position"].browse(
+                extra["fiscal_position_id"]
+            )
+        contract._billing_check_currency(invoice_date, cache)
+        contract._billing_check_lock_dates(invoice_date, journal, cache)
+        commands = []
+        for line in lines:
+            line_contract = contract
+            if len(self) > 1 and line.get("maintenance_period_id"):
+                line_contract = (
+                    self.env["maintenance.contract.period"]
+                    .browse(line["maintenance_period_id"])
+                    .contract_id
+                )
+            commands.append(
+                Command.create(
+                    line_contract._billing_finalize_line_values(
+                        line, fiscal_position, journal, cache
+                    )
+                )
+            )
+        values = {
+            "move_type": move_type,
+            "partner_id": invoice_partner.id,
+            "company_id": contract.company_id.id,
+            "currency_id": contract.currency_id.id,
+            "journal_id": journal.id,
+            "fiscal_position_id": fiscal_position.id,
+            "invoice_date": invoice_date,
+            "invoice_origin": ", ".join(sorted(self.mapped("name"))),
+            # a grouped invoice has no contract: its lines' periods link it to its contracts
+            # (account.move.maintenance_contract_ids)
+            "contract_id": contract.id if len(self) == 1 else False,
+            "invoice_line_ids": commands,
+        }
+        if contract.payment_term_id:
+            values["invoice_payment_term_id"] = contract.payment_term_id.id
+        if contract.user_id:
+            values["invoice_user_id"] = contract.user_id.id
+        values.update(extra)
+        return values
+
+    def _billing_get_invoice_partner(self, cache=None):
+        """(invoice address, fiscal position) of the contract's customer."""
+        self.ensure_one()
+        cache = {} if cache is None else cache
+        partner, company = self.partner_id, self.company_id
         key = ("partner", partner.id, company.id)
         if key not in cache:
-            invoice_partner = self.env["res.partner"].browse(
-                partner.address_get(["invoice"])["invoice"]
-            )
+            invoice_partner = partner.browse(partner.address_get(["invoice"])["invoice"])
             fiscal_position = (
                 self.env["account.fiscal.position"]
                 .with_company(company)
                 ._get_fiscal_position(invoice_partner)
             )
             cache[key] = (invoice_partner, fiscal_position)
-        invoice_partner, fiscal_position = cache[key]
-        contract._billing_check_currency(max(periods.mapped("invoice_date")), cache)
-        lines = []
-        for period in periods.sorted(lambda p: (p.contract_id.name, p.date_start)):
-            for values in period._prepare_invoice_line_values(cache.get("extras_hints")):
-                lines.append(
-                    Command.create(
-                        period.contract_id._billing_finalize_line_values(
-                            values, fiscal_position, journal, cache
-                        )
-                    )
+        return cache[key]
+
+    def _billing_check_lock_dates(self, invoice_date, journal, cache=None):
+        """Refuse an invoice dated ``invoice_date`` inside a period the company locked (the
+        lock of every entry, of sales, the hard lock): it would fall in a closed or declared
+        period."""
+        self.ensure_one()
+        cache = {} if cache is None else cache
+        company = self.company_id
+        key = ("locks", company.id, journal.type, invoice_date)
+        if key not in cache:
+            cache[key] = company._get_lock_date_violations(
+                invoice_date,
+                fiscalyear=True,
+                sale=journal.type == "sale",
+                purchase=False,
+                tax=False,
+                hard=True,
+            )
+        if cache[key]:
+            raise UserError(
+                self.env._(
+                    "The contract %(contract)s cannot be invoiced on %(date)s: the accounting "
+                    "of the company %(company)s is locked (%(locks)s).",
+                    contract=self.name,
+                    date=format_date(self.env, invoice_date),
+                    company=company.name,
+                    locks=company._format_lock_dates(cache[key]),
                 )
+            )
+
+    # One mapper from a fee line to an invoice line
+
+    @api.model
+    def _billing_prorate(self, quantity, price_unit, share, currency):
+        """(quantity, unit price) of an invoice line billing ``share`` of ``quantity`` ×
+        ``price_unit``, whose subtotal is exactly round(quantity × price_unit × share) to
+        the cent: the subtotal is rounded, never the unit price before the quantity.
+
+        The quantity is kept when a unit price at the *Product Price* precision gives that
+        subtotal (always for a quantity of 1); otherwise the line bills a quantity of 1 at
+        the prorated amount (its label gives the quantity and the unit price, see
+        :meth:`_billing_prorata_label`), so that quantity × unit price is the line's total,
+        on the invoice and in its Factur-X XML."""
+        if float_compare(share, 1.0, precision_digits=6) == 0:
+            return quantity, price_unit
+        target = currency.round(quantity * price_unit * share)
+        if not quantity:
+            return quantity, currency.round(price_unit * share)
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        unit = float_round(target / quantity, precision_digits=digits)
+        if currency.compare_amounts(quantity * unit, target) == 0:
+            return quantity, unit
+        return 1.0, target
+
+    def _billing_prorata_label(self, quantity, price_unit, days, total_days, lang=None):
+        """Suffix of the label of a prorated line billed as a quantity of 1: what it bills
+        (``3.00 × 100.00 × 22/31 days``), numbers in the customer's language."""
+        env = self.with_context(lang=lang or self.env.lang).env
+        return env._(
+            "%(quantity)s × %(price)s × %(days)s/%(total)s days",
+            quantity=formatLang(env, quantity, dp="Product Unit of Measure"),
+            price=formatLang(env, price_unit, dp="Product Price"),
+            days=days,
+            total=total_days,
+        )
+
+    def _get_fee_quantity(self, fee, period=None):
+        """Quantity invoiced of the fee ``fee`` (a dict of
+        :meth:`maintenance.contract.period._get_fee_snapshot`) for ``period``: the fee
+        line's. Override point for quantities that depend on the period (per unit)."""
+        return fee["quantity"]
+
+    def _prepare_fee_invoice_line_values(self, fee, period=None, share=None, lang=None):
+        """Invoice line values (``account.move.line``) of the fee ``fee`` (a dict of
+        :meth:`maintenance.contract.period._get_fee_snapshot`, also the record of a fee line
+        an amendment changed since): the ONE place a fee line becomes an invoice line (the
+        periods' fees, the blocks of prepaid hours).
+
+        :param period: the billing period invoiced (its dates in the label, linked on the
+            line); ``share`` then defaults to its prorata
+        :param share: share of the fee billed (prorated by days, see
+            :meth:`_billing_prorate`); 1 by default
+        :return: values with the fee's taxes as ids, mapped by the fiscal position when the
+            invoice is prepared (:meth:`_billing_finalize_line_values`)
+        """
+        self.ensure_one()
+        if share is None:
+            share = period.prorata if period else 1.0
+        lang = lang or self._get_customer_lang()
+        product = self.env["product.product"].with_context(lang=lang).browse(fee["product_id"])
+        description = fee["name"] or product.display_name
+        quantity = self._get_fee_quantity(fee, period)
+        billed_quantity, price_unit = self._billing_prorate(
+            quantity, fee["price_unit"], share, self.currency_id
+        )
+        name = period._get_line_label(description) if period else description
+        if billed_quantity != quantity and period:
+            days = (period.date_end - period.date_start).days + 1
+            name += " – " + self._billing_prorata_label(
+                quantity, fee["price_unit"], days, round(days / share), lang
+            )
+        taxes = self.env["account.tax"].browse(fee["tax_ids"])
         values = {
-            "move_type": "out_invoice",
-            "partner_id": invoice_partner.id,
-            "company_id": company.id,
-            "currency_id": contract.currency_id.id,
-            "journal_id": journal.id,
-            "fiscal_position_id": fiscal_position.id,
-            "invoice_date": max(periods.mapped("invoice_date")),
-            "invoice_origin": ", ".join(sorted(contracts.mapped("name"))),
-            # a grouped invoice has no contract: its lines' periods link it to its contracts
-            # (account.move.maintenance_contract_ids)
-            "contract_id": contract.id if len(contracts) == 1 else False,
-            "invoice_line_ids": lines,
+            "maintenance_line_kind": "fee",
+            "display_type": "product",
+            "product_id": product.id,
+            "name": name,
+            "quantity": billed_quantity,
+            "price_unit": price_unit,
+            # the same company filter as the fee line's own taxes
+            "tax_ids": taxes.filtered_domain(taxes._check_company_domain(self.company_id)).ids,
         }
-        if contract.payment_term_id:
-            values["invoice_payment_term_id"] = contract.payment_term_id.id
-        if contract.user_id:
-            values["invoice_user_id"] = contract.user_id.id
+        if period:
+            values["maintenance_period_id"] = period.id
         return values
 
     def _billing_finalize_line_values(self, values, fiscal_position, journal, cache):
-        """Map the taxes and the income account of an invoice line by the fiscal position,
-        and put the contract's analytic account on it."""
+        """Map the taxes (given as ids; taxes given as commands are kept as they are) and
+        the income account of an invoice line by the fiscal position, and put the
+        contract's analytic account on it (unless the line has its own)."""
         self.ensure_one()
         values = dict(values)
         product = self.env["product.product"].browse(values.get("product_id"))
-        if "tax_ids" in values:
-            taxes = self.env["account.tax"].browse(values["tax_ids"])
+        taxes = values.get("tax_ids")
+        if isinstance(taxes, list) and all(isinstance(tax, int) for tax in taxes):
+            taxes = self.env["account.tax"].browse(taxes)
             values["tax_ids"] = [Command.set(fiscal_position.map_tax(taxes).ids)]
         if product and "account_id" not in values:
             key = ("account", product.id, fiscal_position.id, self.company_id.id)
@@ -527,7 +696,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
                     )
                 )
             values["account_id"] = journal.default_account_id.id
-        if self.analytic_account_id:
+        if self.analytic_account_id and "analytic_distribution" not in values:
             values["analytic_distribution"] = {str(self.analytic_account_id.id): 100}
         return values
 
@@ -709,7 +878,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             ],
             order="contract_id, date_start",
         )
-        return contracts._invoice_periods(periods, raise_errors=False)
+        return contracts._invoice_periods(periods, raise_errors=False, invoice_date=date)
 
     # Contract lifecycle hooks
 
@@ -793,40 +962,52 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             end=format_date(self.env, period.date_end, lang_code=lang),
         )
         move = period.move_id
+        credit_lines = []
+        for line in lines:
+            quantity, price_unit = self._billing_prorate(
+                line.quantity, line.price_unit, share, line.currency_id
+            )
+            name = f"{line.name} – {label}"
+            if quantity != line.quantity:
+                name += " – " + self._billing_prorata_label(
+                    line.quantity,
+                    line.price_unit,
+                    (period.date_end - first_unused).days + 1,
+                    billed_days,
+                    lang,
+                )
+            credit_lines.append(
+                {
+                    "maintenance_period_id": period.id,
+                    "maintenance_line_kind": "fee",
+                    "product_id": line.product_id.id,
+                    "name": name,
+                    "quantity": quantity,
+                    "price_unit": price_unit,
+                    # as invoiced: taxes, account and analytic of the line credited
+                    "tax_ids": [Command.set(line.tax_ids.ids)],
+                    "account_id": line.account_id.id,
+                    "analytic_distribution": line.analytic_distribution,
+                }
+            )
         credit = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": move.partner_id.id,
-                "company_id": move.company_id.id,
-                "currency_id": move.currency_id.id,
-                "journal_id": move.journal_id.id,
-                "fiscal_position_id": move.fiscal_position_id.id,
-                "invoice_payment_term_id": move.invoice_payment_term_id.id,
-                "invoice_origin": self.name,
-                "reversed_entry_id": move.id if move.state == "posted" else False,
-                "contract_id": self.id,
-                "ref": self.with_context(lang=lang).env._(
+            self._prepare_invoice_values(
+                "out_refund",
+                fields.Date.context_today(self),
+                credit_lines,
+                # the credit note follows the invoice it credits
+                partner_id=move.partner_id.id,
+                currency_id=move.currency_id.id,
+                journal_id=move.journal_id.id,
+                fiscal_position_id=move.fiscal_position_id.id,
+                invoice_payment_term_id=move.invoice_payment_term_id.id,
+                reversed_entry_id=move.id if move.state == "posted" else False,
+                ref=self.with_context(lang=lang).env._(
                     "Contract %(contract)s ending on %(end)s",
                     contract=self.name,
                     end=format_date(self.env, end, lang_code=lang),
                 ),
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "maintenance_period_id": period.id,
-                            "maintenance_line_kind": "fee",
-                            "product_id": line.product_id.id,
-                            "name": f"{line.name} – {label}",
-                            "quantity": line.quantity,
-                            "price_unit": line.currency_id.round(line.price_unit * share),
-                            "tax_ids": [Command.set(line.tax_ids.ids)],
-                            "account_id": line.account_id.id,
-                            "analytic_distribution": line.analytic_distribution,
-                        }
-                    )
-                    for line in lines
-                ],
-            }
+            )
         )
         values = {"credit_move_id": credit.id}
         if first_unused == period.date_start:

@@ -179,17 +179,14 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
                     contract=self.name,
                 )
             )
-        values = self._prepare_extra_invoice_values(
+        Period = self.env["maintenance.contract.period"]
+        values = self._prepare_invoice_values(
+            "out_invoice",
+            fields.Date.context_today(self),
             [
-                {
-                    "product_id": line.product_id.id,
-                    "name": line.name,
-                    "quantity": line.quantity,
-                    "price_unit": line.price_unit,
-                    "tax_ids": line.tax_ids.ids,
-                }
+                self._prepare_fee_invoice_line_values(Period._get_fee_snapshot(line))
                 for line in lines
-            ]
+            ],
         )
         # the user's own rights on invoices apply
         invoice = self.env["account.move"].create(values)
@@ -400,11 +397,14 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             end=format_date(self.env, date_to, lang_code=lang),
         )
 
-    def _prepare_sla_credit_values(self, period, date_from, date_to, amount):
+    def _prepare_sla_credit_values(self, period, date_from, date_to, amount, penalties=None):
         """Invoice line values of the SLA service credit of the service period from
-        ``date_from`` to ``date_to``: the breached tickets are listed in its label."""
+        ``date_from`` to ``date_to``: the breached tickets are listed in its label.
+        ``penalties``: of :meth:`_get_sla_penalties` for those dates, when the caller has
+        them."""
         self.ensure_one()
-        penalties = self._get_sla_penalties(date_from, date_to)
+        if penalties is None:
+            penalties = self._get_sla_penalties(date_from, date_to)
         lang_env = self.with_context(lang=self._get_customer_lang()).env
         target_field = self.env["maintenance.sla.notification"]._fields["target"]
         target_labels = dict(target_field._description_selection(lang_env))
@@ -530,43 +530,6 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         values.update(self._prepare_extras_line_defaults(values, "overage"))
         return [values]
 
-    def _prepare_extra_invoice_values(self, line_values, move_type="out_invoice"):
-        """Values of an invoice of the contract outside its billing periods (extra work of
-        the month, block of prepaid hours, SLA credit note), with the conventions of its
-        periods' invoices (journal, invoice address, fiscal position, analytic account)."""
-        self.ensure_one()
-        journal = self._billing_get_journal()
-        partner = self.partner_id
-        invoice_partner = partner.browse(partner.address_get(["invoice"])["invoice"])
-        fiscal_position = (
-            self.env["account.fiscal.position"]
-            .with_company(self.company_id)
-            ._get_fiscal_position(invoice_partner)
-        )
-        cache = {}
-        values = {
-            "move_type": move_type,
-            "partner_id": invoice_partner.id,
-            "company_id": self.company_id.id,
-            "currency_id": self.currency_id.id,
-            "journal_id": journal.id,
-            "fiscal_position_id": fiscal_position.id,
-            "invoice_date": fields.Date.context_today(self),
-            "contract_id": self.id,
-            "invoice_origin": self.name,
-            "invoice_line_ids": [
-                Command.create(
-                    self._billing_finalize_line_values(vals, fiscal_position, journal, cache)
-                )
-                for vals in line_values
-            ],
-        }
-        if self.payment_term_id:
-            values["invoice_payment_term_id"] = self.payment_term_id.id
-        if self.user_id:
-            values["invoice_user_id"] = self.user_id.id
-        return values
-
     def _has_extra_invoice_until(self, date_to):
         """Whether a valid monthly invoice of extra work already carries the work up to
         ``date_to`` (it is cancelled or deleted: no)."""
@@ -594,7 +557,11 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         if not items:
             return Move
         invoice = Move.create(
-            self._prepare_extra_invoice_values([values for _record, values in items])
+            self._prepare_invoice_values(
+                "out_invoice",
+                fields.Date.context_today(self),
+                [values for _record, values in items],
+            )
         )
         self._link_invoiced_records(invoice.invoice_line_ids)
         self.sudo().write({"extra_move_id": invoice.id, "extra_invoiced_until": date_to})
@@ -643,7 +610,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
         line_values += [values for _record, values in self._prepare_extra_work_line_values(today)]
         if not line_values:
             return Move
-        invoice = Move.create(self._prepare_extra_invoice_values(line_values))
+        invoice = Move.create(self._prepare_invoice_values("out_invoice", today, line_values))
         self._link_invoiced_records(invoice.invoice_line_ids)
         if final:
             self.sudo().final_move_id = invoice
@@ -729,15 +696,20 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             )
         ):
             return False
-        amount = self._get_sla_penalties(date_from, min(date_to, end))["amount"]
+        penalties = self._get_sla_penalties(date_from, min(date_to, end))
+        amount = penalties["amount"]
         if self.currency_id.is_zero(amount):
             return False
-        values = self._prepare_sla_credit_values(period, date_from, date_to, amount)
+        values = self._prepare_sla_credit_values(
+            period, date_from, date_to, amount, penalties=penalties
+        )
         values["price_unit"] = amount  # a credit note carries a positive amount
         if credit_note:
             credit_note.invoice_line_ids = [Command.create(values)]
         else:
-            move_values = self._prepare_extra_invoice_values([values], "out_refund")
+            move_values = self._prepare_invoice_values(
+                "out_refund", fields.Date.context_today(self), [values]
+            )
             credit_note = self.env["account.move"].create(move_values)
             period.credit_move_id = credit_note
         return credit_note
