@@ -626,7 +626,8 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
 
     def _check_prepaid_thresholds(self, today):
         """Activity to the account manager when the prepaid hours of the current period are
-        80 % and 100 % used, once each per period (kept in the reminder log)."""
+        80 % and 100 % used, once each per period (kept in the reminder log, through
+        :meth:`_schedule_reminder`: the one way to remind once)."""
         self.ensure_one()
         if self.prepaid_hours_mode == "none" or self.state != "active":
             return
@@ -635,22 +636,14 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             return
         period = period[0]
         used = period["used"] / period["available"] * 100
-        Reminder = self.env["maintenance.contract.reminder"].sudo()
         for threshold, xmlid in PREPAID_THRESHOLDS:
             if float_compare(used, threshold, precision_digits=2) < 0:
                 continue
-            activity_type = self.env.ref(xmlid)
-            key = {
-                "contract_id": self.id,
-                "activity_type_id": activity_type.id,
-                "date": period["date_from"],
-            }
-            if Reminder.search_count([(name, "=", value) for name, value in key.items()]):
-                continue
-            Reminder.create(key)
-            self.activity_schedule(
+            # once per threshold and period, also when two interventions are done at once:
+            # the reminder log is claimed in a savepoint (tools/jobs.py claim_once)
+            self._schedule_reminder(
                 xmlid,
-                date_deadline=today,
+                period["date_from"],
                 summary=self.env._(
                     "%(percent)s %% of the prepaid hours used (%(used)s h of %(total)s h, "
                     "period from %(start)s).",
@@ -659,7 +652,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
                     total=format(period["available"], ".2f"),
                     start=format_date(self.env, period["date_from"]),
                 ),
-                user_id=(self.user_id or self.create_uid).id,
+                date_deadline=today,
             )
 
     def _process_billing_extras(self, today):
