@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import TransactionCase, tagged
@@ -68,6 +69,9 @@ class TestBillingConcurrency(TransactionCase):
         with self.registry.cursor() as cr:
             env = self._env(cr)
             contracts = env["maintenance.contract"].browse(self.ids).exists()
+            env["mail.activity"].search(
+                [("res_model", "=", "maintenance.contract"), ("res_id", "in", self.ids)]
+            ).unlink()
             moves = env["account.move"].search([("contract_id", "in", contracts.ids)])
             moves.unlink()
             contracts.period_ids.unlink()
@@ -125,3 +129,44 @@ class TestBillingConcurrency(TransactionCase):
             cr_b.rollback()
             cr_a.close()
             cr_b.close()
+
+    def test_prepaid_alert_once_from_two_transactions(self):
+        """Two interventions of one contract done at once (two users' Done buttons): the
+        80 % alert of the period is made once, and the second transaction is not aborted."""
+        with self.registry.cursor() as cr:
+            self._env(cr)["maintenance.contract"].browse(self.ids[0]).write(
+                {"prepaid_hours_mode": "period", "prepaid_hours_per_period": 10.0}
+            )
+        Contract = self.registry["maintenance.contract"]
+        ledger = {"periods": [{"date_from": DAY, "used": 8.5, "available": 10.0}], "drawn": {}}
+        activity_type = "maintenance_contract_it.mail_activity_type_prepaid_hours_80"
+        cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
+        try:
+            env_a, env_b = self._env(cr_a), self._env(cr_b)
+            contract_a = env_a["maintenance.contract"].browse(self.ids[0])
+            contract_b = env_b["maintenance.contract"].browse(self.ids[0])
+            # B's snapshot is taken before A commits
+            self.assertEqual(contract_b.state, "active")
+            with patch.object(Contract, "_get_prepaid_ledger", lambda self, day: ledger):
+                contract_a._check_prepaid_thresholds(DAY)
+                cr_a.commit()
+                contract_b._check_prepaid_thresholds(DAY)
+                contract_b._check_prepaid_thresholds(DAY)
+            cr_b.execute("SELECT 1")  # B's transaction is not aborted
+            cr_b.commit()
+        finally:
+            cr_a.close()
+            cr_b.close()
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            contract = env["maintenance.contract"].browse(self.ids[0])
+            alerts = contract.activity_ids.filtered(
+                lambda a: a.activity_type_id == env.ref(activity_type)
+            )
+            self.assertEqual(len(alerts), 1, "one alert, made by A")
+            self.assertEqual(
+                env["maintenance.contract.reminder"].search_count(
+                    [("contract_id", "=", contract.id)]
+                ),
+                1,
+            )

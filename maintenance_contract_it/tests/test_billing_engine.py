@@ -133,7 +133,9 @@ class TestBillingEngine(BillingCommon):
     def test_locked_period_refused(self):
         contract = self._billing_contract("2027-01-01")
         self.company.sale_lock_date = date(2027, 3, 31)
-        with self.assertRaisesRegex(UserError, "cannot be invoiced on .*is locked .*Sales Lock Date"):
+        with self.assertRaisesRegex(
+            UserError, "cannot be invoiced on .*is locked .*Sales Lock Date"
+        ):
             contract.with_user(self.accountant).action_invoice_now()
         self.assertEqual(set(contract.period_ids.mapped("state")), {"to_invoice"})
         # the job reports it on the contract and goes on
