@@ -202,3 +202,40 @@ class TestBillingEngine(BillingCommon):
         # the fee lines in force are read once for the invoice and its frozen amounts
         self.assertEqual(calls, contract.period_ids.ids)
         self.assertEqual(contract.period_ids.amount_fee, move.amount_untaxed)
+
+    def test_template_lines_take_the_taxes_of_the_contract_company(self):
+        other_company = self.env["res.company"].create(
+            {"name": "Other provider (test)", "country_id": self.company.country_id.id}
+        )
+        group = self.env["account.tax.group"].create(
+            {"name": "VAT (other company, test)", "company_id": other_company.id}
+        )
+        other_tax = self.env["account.tax"].create(
+            {
+                "name": "VAT 10% (other company, test)",
+                "amount": 10.0,
+                "type_tax_use": "sale",
+                "company_id": other_company.id,
+                "tax_group_id": group.id,
+                "country_id": self.company.country_id.id,
+            }
+        )
+        self.fee_product.taxes_id = [Command.set((self.tax | other_tax).ids)]
+        self.template.line_ids = [
+            Command.clear(),
+            Command.create(
+                {
+                    "product_id": self.fee_product.id,
+                    "name": "Monthly maintenance",
+                    "quantity": 1.0,
+                    "price_unit": 300.0,
+                }
+            ),
+        ]
+        contract = self._create_contract(date_start="2027-01-01")
+        self.assertEqual(contract.line_ids.tax_ids, self.tax)
+        contract.action_activate()
+        move = self._invoice(contract, date(2027, 1, 1))
+        self.assertEqual(move.invoice_line_ids.tax_ids, self.tax)
+        # 300.00 + 20 %
+        self.assertEqual(move.amount_total, 360.0)
