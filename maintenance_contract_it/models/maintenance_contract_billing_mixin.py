@@ -1324,15 +1324,24 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
     def _process_billing_extras(self, today):
         """One contract's share of the extras job: monthly invoice of extra work and prepaid
         hours alerts of an active contract; SLA service credit and final invoice of the extras
-        of an ended contract."""
+        of an ended contract. Each step in its own savepoint: one that cannot be done (a
+        locked accounting period, a product without income account) is reported on the
+        contract (*Invoicing failed*) and the others are done."""
         self.ensure_one()
         if self.state == "active":
+            steps = [(self._check_prepaid_thresholds, today)]
             if self.extra_invoicing == "monthly":
-                self._invoice_extra_work(today.replace(day=1) - ONE_DAY)
-            self._check_prepaid_thresholds(today)
+                steps.insert(0, (self._invoice_extra_work, today.replace(day=1) - ONE_DAY))
         elif self.state in ENDED_STATES:
-            self._credit_sla_of_last_period()
-            self._invoice_final_extras(today)
+            steps = [(self._credit_sla_of_last_period,), (self._invoice_final_extras, today)]
+        else:
+            return
+        for method, *args in steps:
+            try:
+                with self.env.cr.savepoint():
+                    method(*args)
+            except UserError as error:
+                self._billing_report_failure(error)
 
     def _credit_sla_of_last_period(self):
         """Draft credit note of the SLA service credit of the last period of an ended contract
