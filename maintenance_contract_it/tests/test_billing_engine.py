@@ -12,6 +12,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from .common import create_support_calendar
 from .test_billing import BillingCommon
 
 BILLING_LOGGER = "odoo.addons.maintenance_contract_it.models.maintenance_contract_billing_mixin"
@@ -239,3 +240,53 @@ class TestBillingEngine(BillingCommon):
         self.assertEqual(move.invoice_line_ids.tax_ids, self.tax)
         # 300.00 + 20 %
         self.assertEqual(move.amount_total, 360.0)
+
+    def test_locked_company_does_not_stop_the_job(self):
+        """The job invoices the contracts of a company whose accounting is open while the
+        contracts of a company locked on that day are reported and wait."""
+        other_company = self.env["res.company"].create(
+            {"name": "Other provider (test)", "country_id": self.company.country_id.id}
+        )
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=other_company, install_demo=False
+        )
+        self.env.user.company_ids |= other_company
+        locked = self._billing_contract("2027-01-01")
+        other_product = self.fee_product.copy({"company_id": other_company.id, "taxes_id": False})
+        policy = self.env["maintenance.sla.policy"].create(
+            {
+                "name": "Other provider (test)",
+                "company_id": other_company.id,
+                "calendar_id": create_support_calendar(
+                    self.env, "Other (test)", "UTC", range(5), [("morning", 9, 17)], other_company
+                ).id,
+            }
+        )
+        open_contract = self.env["maintenance.contract"].create(
+            {
+                "partner_id": self.customer.id,
+                "sla_policy_id": policy.id,
+                "date_start": "2027-01-01",
+                "company_id": other_company.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "product_id": other_product.id,
+                            "name": "Monthly maintenance",
+                            "quantity": 1.0,
+                            "price_unit": 200.0,
+                        }
+                    )
+                ],
+            }
+        )
+        open_contract.action_activate()
+        self.company.sale_lock_date = date(2027, 1, 31)
+        with mute_logger(BILLING_LOGGER):
+            moves = self._invoice(locked | open_contract, date(2027, 1, 5))
+        self.assertEqual(moves.contract_id, open_contract)
+        self.assertEqual(moves.invoice_date, date(2027, 1, 5))
+        self.assertEqual(moves.amount_untaxed, 200.0)
+        self.assertEqual(locked.period_ids.state, "to_invoice")
+        failed = locked.activity_ids.filtered(lambda a: a.summary == "Invoicing failed")
+        self.assertIn("locked", str(failed.note))
