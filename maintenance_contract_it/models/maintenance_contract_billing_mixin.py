@@ -15,7 +15,7 @@ from ..tools.dates import (
     billing_period_bounds,
     billing_periods,
 )
-from ..tools.jobs import BATCH_SIZE, _in_test, lock_for_job, run_batched
+from ..tools.jobs import BATCH_SIZE, _in_test, lock_for_job, lock_for_user, run_batched
 from .maintenance_intervention import CONSUMED_STATES
 
 _logger = logging.getLogger(__name__)
@@ -804,6 +804,9 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         when none is due yet."""
         self._billing_check_invoice_access()
         self._billing_check_can_invoice()
+        # the invoicing job and another user may be invoicing them: a clear error, never
+        # a second invoice of the same period
+        lock_for_user(self)
         today = fields.Date.context_today(self)
         periods = self._get_periods_due(today)
         if not periods:

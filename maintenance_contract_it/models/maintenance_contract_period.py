@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..tools.jobs import lock_for_user
 from .maintenance_intervention import CONSUMED_STATES
 
 PERIOD_STATES = [
@@ -123,6 +124,10 @@ class MaintenanceContractPeriod(models.Model):
         """Invoice the selected periods now (list "To invoice")."""
         periods = self.filtered(lambda p: p.state == "to_invoice")
         self.env["maintenance.contract"]._billing_check_invoice_access()
+        # the invoicing job or another user may be invoicing them (see the contract's
+        # action_invoice_now)
+        lock_for_user(periods.contract_id)
+        periods = periods.filtered(lambda p: p.state == "to_invoice")
         moves = periods.contract_id._invoice_periods(periods)
         return periods.contract_id._billing_action_view_moves(moves)
 

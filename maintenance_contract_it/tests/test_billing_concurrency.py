@@ -2,6 +2,7 @@ from datetime import date
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, Command, api
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 from ..tools.jobs import lock_for_job
@@ -170,3 +171,27 @@ class TestBillingConcurrency(TransactionCase):
                 ),
                 1,
             )
+
+    def test_invoice_now_on_a_contract_the_job_holds(self):
+        """A user's Invoice now on a contract the job is invoicing gets a clear error (never
+        a second invoice of its period) and can go on with another contract."""
+        cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
+        try:
+            env_a, env_b = self._env(cr_a), self._env(cr_b)
+            self.assertTrue(lock_for_job(env_a["maintenance.contract"].browse(self.ids[0])))
+            cr_b.execute("SET LOCAL lock_timeout = '3s'")
+            held, free = env_b["maintenance.contract"].browse(self.ids[:2])
+            with self.assertRaisesRegex(UserError, "being processed by another user or job"):
+                held.action_invoice_now()
+            periods = held._generate_periods(DAY)
+            self.assertEqual(len(periods), 1)
+            with self.assertRaisesRegex(UserError, "being processed by another user or job"):
+                periods.action_invoice()
+            free.action_invoice_now()
+            self.assertEqual(free.period_ids.state, "invoiced")
+            self.assertFalse(held.period_ids.move_id)
+        finally:
+            cr_a.rollback()
+            cr_b.rollback()
+            cr_a.close()
+            cr_b.close()
