@@ -963,49 +963,22 @@ class MaintenanceContract(models.Model):
             self._terminate()
 
     def _prepare_penalty_invoice_values(self, amount):
-        """Values of the penalty invoice, with the conventions of the contract's invoices
-        (journal, invoice address, fiscal position, analytic account)."""
+        """Values of the penalty invoice, issued today with the conventions of the
+        contract's invoices (:meth:`_prepare_invoice_values`)."""
         self.ensure_one()
-        journal = self._billing_get_journal()
-        invoice_partner = self.partner_id.browse(
-            self.partner_id.address_get(["invoice"])["invoice"]
-        )
-        fiscal_position = (
-            self.env["account.fiscal.position"]
-            .with_company(self.company_id)
-            ._get_fiscal_position(invoice_partner)
-        )
-        line = self._billing_finalize_line_values(
-            {
-                "name": self.env._(
-                    "Early termination penalty, contract %(contract)s ending on "
-                    "%(end)s instead of %(term_end)s",
-                    contract=self.name,
-                    end=format_date(self.env, self.termination_date),
-                    term_end=format_date(self.env, self.date_end),
-                ),
-                "quantity": 1.0,
-                "price_unit": amount,
-                "tax_ids": [],
-            },
-            fiscal_position,
-            journal,
-            {},
-        )
-        values = {
-            "move_type": "out_invoice",
-            "partner_id": invoice_partner.id,
-            "company_id": self.company_id.id,
-            "currency_id": self.currency_id.id,
-            "journal_id": journal.id,
-            "fiscal_position_id": fiscal_position.id,
-            "contract_id": self.id,
-            "invoice_origin": self.name,
-            "invoice_line_ids": [Command.create(line)],
+        line = {
+            "name": self.env._(
+                "Early termination penalty, contract %(contract)s ending on "
+                "%(end)s instead of %(term_end)s",
+                contract=self.name,
+                end=format_date(self.env, self.termination_date),
+                term_end=format_date(self.env, self.date_end),
+            ),
+            "quantity": 1.0,
+            "price_unit": amount,
+            "tax_ids": [],
         }
-        if self.payment_term_id:
-            values["invoice_payment_term_id"] = self.payment_term_id.id
-        return values
+        return self._prepare_invoice_values("out_invoice", fields.Date.context_today(self), [line])
 
     def _create_penalty_invoice(self, amount):
         """Draft customer invoice of an early termination penalty."""

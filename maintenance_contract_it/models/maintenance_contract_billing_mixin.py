@@ -2,11 +2,12 @@ import logging
 from collections import defaultdict
 
 import psycopg2
+from dateutil.relativedelta import relativedelta
 from psycopg2 import errorcodes
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_date
+from odoo.tools import float_compare, float_round, format_amount, format_date, formatLang
 
 from ..tools.dates import (
     ONE_DAY,
@@ -16,12 +17,14 @@ from ..tools.dates import (
     frequency_months,
     period_of_date,
 )
-from ..tools.jobs import BATCH_SIZE, _in_test, lock_for_job, run_batched
+from ..tools.jobs import BATCH_SIZE, _in_test, lock_for_job, lock_for_user, run_batched
+from .maintenance_intervention import CONSUMED_STATES
 
 _logger = logging.getLogger(__name__)
 
 BILLED_STATES = ("active", "expired", "terminated")
 MANAGER_GROUP = "maintenance_contract_it.group_maintenance_contract_manager"
+ENDED_STATES = ("expired", "terminated")
 
 
 # Internal fields, that customers (portal users) must not read.
@@ -29,9 +32,13 @@ USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
 
 
 class MaintenanceContractBillingMixin(models.AbstractModel):
-    """Invoicing of a contract through Odoo Accounting: its billing periods, the invoices of
-    the periods due (scheduled job and "Invoice now"), the credit note of the days not used
-    when it ends early, and its analytic account."""
+    """Invoicing of a contract through Odoo Accounting, in one place: its billing periods,
+    the invoices of the periods due (scheduled job and "Invoice now"), the extras they carry
+    (extra work, hours beyond the prepaid balance, SLA service credit), the invoices outside
+    the periods (monthly extra work, final invoice, SLA credit note, block of prepaid hours
+    and penalty through the same header), the credit note of the days not used when it ends
+    early, and its analytic account. The chain and its hooks: readme/DEVELOP.md,
+    "Extending"."""
 
     _name = "maintenance.contract.billing.mixin"
     _description = "Maintenance Contract Billing"
@@ -505,9 +512,10 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             )
         return ("contract", period.id)
 
-    def _invoice_periods(self, periods, raise_errors=True):
+    def _invoice_periods(self, periods, raise_errors=True, invoice_date=None):
         """Invoice ``periods`` (to invoice): one invoice per contract and period, or per
-        customer and day for the contracts grouped per customer, created with ONE batched
+        customer and period date for the contracts grouped per customer, all dated
+        ``invoice_date`` (default today: the day they are issued), created with ONE batched
         ``account.move.create``. With ``raise_errors`` False (scheduled job), a group whose
         invoice cannot be made is reported on its contracts and skipped. Return the
         invoices."""
@@ -515,17 +523,17 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         periods = periods.filtered(lambda p: p.state == "to_invoice")
         if not periods:
             return Move
+        invoice_date = invoice_date or fields.Date.context_today(self)
         periods.contract_id._billing_check_can_invoice()
         groups = defaultdict(lambda: periods.browse())
         for period in periods:
             groups[self._billing_group_key(period)] |= period
-        # what the extras of all the periods need, read once for the batch
+        # what the extras of all the periods need, read once for the batch; journals,
+        # addresses, fiscal positions, accounts and lock dates are read once too
         cache = {"extras_hints": periods._get_extras_hints()}
 
         def prepare(group):
-            group._compute_fee_amount()
-            group._compute_extra_amounts(cache["extras_hints"])
-            return group, self._billing_prepare_move_values(group, cache)
+            return group, self._billing_prepare_move_values(group, invoice_date, cache)
 
         try:
             # one savepoint for the batch; one per invoice only to find a culprit
@@ -575,66 +583,234 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
                 group.contract_id._billing_report_failure(error)
         return moves
 
-    def _billing_prepare_move_values(self, periods, cache):
+    def _billing_prepare_move_values(self, periods, invoice_date, cache):
         """Values of the customer invoice of ``periods`` (same contract, or same customer
-        and day); ``cache`` keeps journals, addresses, fiscal positions and accounts between
-        the invoices of a batch."""
-        contracts = periods.contract_id
-        contract = contracts[0]
-        company = contract.company_id
-        journal = contract._billing_get_journal(cache)
-        partner = contract.partner_id
+        and period date) dated ``invoice_date``. Each period's lines are built once
+        (:meth:`maintenance.contract.period._prepare_invoice_line_values`) and its frozen
+        amounts are their sums by kind, written here, in the call that makes the invoice."""
+        lines = []
+        hints = cache.get("extras_hints")
+        for period in periods.sorted(lambda p: (p.contract_id.name, p.date_start)):
+            fees = period._get_fee_lines_in_force()
+            period_lines = period._prepare_invoice_line_values(hints, fees=fees)
+            period.write(period._get_frozen_amounts(period_lines, fees))
+            lines += period_lines
+        return periods.contract_id._prepare_invoice_values(
+            "out_invoice", invoice_date, lines, cache=cache
+        )
+
+    # One header for every invoice and credit note of a contract
+
+    def _prepare_invoice_values(self, move_type, invoice_date, lines, cache=None, **extra):
+        """Values of an invoice (``move_type`` ``out_invoice``) or credit note
+        (``out_refund``) of the contracts ``self``: one contract, or the contracts of one
+        customer grouped on one invoice (same company, currency, journal and payment term).
+        EVERY invoice and credit note the module makes is prepared here (periods, grouped
+        periods, monthly extra work, final invoice, prepaid blocks, early termination
+        penalty, unused days, SLA credit note): a module adding a field to all of them
+        overrides this method.
+
+        :param invoice_date: the day the invoice is issued (never a past period's date); it
+            must be after the company's lock dates
+        :param lines: invoice line values (``account.move.line``), each finalized by
+            :meth:`_billing_finalize_line_values` of its contract (the contract of its
+            ``maintenance_period_id`` on a grouped invoice)
+        :param cache: what a batch of invoices reads once (journals, invoice addresses,
+            fiscal positions, accounts, exchange rates, lock dates)
+        :param extra: values set last, over the ones resolved here
+        """
+        contract = self[0]
+        cache = {} if cache is None else cache
+        journal = (
+            self.env["account.journal"].browse(extra["journal_id"])
+            if extra.get("journal_id")
+            else contract._billing_get_journal(cache)
+        )
+        invoice_partner, fiscal_position = contract._billing_get_invoice_partner(cache)
+        if "fiscal_position_id" in extra:
+            fiscal_position = self.env["account.fiscal.position"].browse(
+                extra["fiscal_position_id"]
+            )
+        contract._billing_check_currency(invoice_date, cache)
+        contract._billing_check_lock_dates(invoice_date, journal, cache)
+        commands = []
+        for line in lines:
+            line_contract = contract
+            if len(self) > 1 and line.get("maintenance_period_id"):
+                line_contract = (
+                    self.env["maintenance.contract.period"]
+                    .browse(line["maintenance_period_id"])
+                    .contract_id
+                )
+            commands.append(
+                Command.create(
+                    line_contract._billing_finalize_line_values(
+                        line, fiscal_position, journal, cache
+                    )
+                )
+            )
+        values = {
+            "move_type": move_type,
+            "partner_id": invoice_partner.id,
+            "company_id": contract.company_id.id,
+            "currency_id": contract.currency_id.id,
+            "journal_id": journal.id,
+            "fiscal_position_id": fiscal_position.id,
+            "invoice_date": invoice_date,
+            "invoice_origin": ", ".join(sorted(self.mapped("name"))),
+            # a grouped invoice has no contract: its lines' periods link it to its contracts
+            # (account.move.maintenance_contract_ids)
+            "contract_id": contract.id if len(self) == 1 else False,
+            "invoice_line_ids": commands,
+        }
+        if contract.payment_term_id:
+            values["invoice_payment_term_id"] = contract.payment_term_id.id
+        if contract.user_id:
+            values["invoice_user_id"] = contract.user_id.id
+        values.update(extra)
+        return values
+
+    def _billing_get_invoice_partner(self, cache=None):
+        """(invoice address, fiscal position) of the contract's customer."""
+        self.ensure_one()
+        cache = {} if cache is None else cache
+        partner, company = self.partner_id, self.company_id
         key = ("partner", partner.id, company.id)
         if key not in cache:
-            invoice_partner = self.env["res.partner"].browse(
-                partner.address_get(["invoice"])["invoice"]
-            )
+            invoice_partner = partner.browse(partner.address_get(["invoice"])["invoice"])
             fiscal_position = (
                 self.env["account.fiscal.position"]
                 .with_company(company)
                 ._get_fiscal_position(invoice_partner)
             )
             cache[key] = (invoice_partner, fiscal_position)
-        invoice_partner, fiscal_position = cache[key]
-        contract._billing_check_currency(max(periods.mapped("invoice_date")), cache)
-        lines = []
-        for period in periods.sorted(lambda p: (p.contract_id.name, p.date_start)):
-            for values in period._prepare_invoice_line_values(cache.get("extras_hints")):
-                lines.append(
-                    Command.create(
-                        period.contract_id._billing_finalize_line_values(
-                            values, fiscal_position, journal, cache
-                        )
-                    )
+        return cache[key]
+
+    def _billing_check_lock_dates(self, invoice_date, journal, cache=None):
+        """Refuse an invoice dated ``invoice_date`` inside a period the company locked (the
+        lock of every entry, of sales, the hard lock): it would fall in a closed or declared
+        period."""
+        self.ensure_one()
+        cache = {} if cache is None else cache
+        company = self.company_id
+        key = ("locks", company.id, journal.type, invoice_date)
+        if key not in cache:
+            cache[key] = company._get_lock_date_violations(
+                invoice_date,
+                fiscalyear=True,
+                sale=journal.type == "sale",
+                purchase=False,
+                tax=False,
+                hard=True,
+            )
+        if cache[key]:
+            raise UserError(
+                self.env._(
+                    "The contract %(contract)s cannot be invoiced on %(date)s: the accounting "
+                    "of the company %(company)s is locked (%(locks)s).",
+                    contract=self.name,
+                    date=format_date(self.env, invoice_date),
+                    company=company.name,
+                    locks=company._format_lock_dates(cache[key]),
                 )
+            )
+
+    # One mapper from a fee line to an invoice line
+
+    @api.model
+    def _billing_prorate(self, quantity, price_unit, share, currency):
+        """(quantity, unit price) of an invoice line billing ``share`` of ``quantity`` ×
+        ``price_unit``, whose subtotal is exactly round(quantity × price_unit × share) to
+        the cent: the subtotal is rounded, never the unit price before the quantity.
+
+        The quantity is kept when a unit price at the *Product Price* precision gives that
+        subtotal (always for a quantity of 1); otherwise the line bills a quantity of 1 at
+        the prorated amount (its label gives the quantity and the unit price, see
+        :meth:`_billing_prorata_label`), so that quantity × unit price is the line's total,
+        on the invoice and in its Factur-X XML."""
+        if float_compare(share, 1.0, precision_digits=6) == 0:
+            return quantity, price_unit
+        target = currency.round(quantity * price_unit * share)
+        if not quantity:
+            return quantity, currency.round(price_unit * share)
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        unit = float_round(target / quantity, precision_digits=digits)
+        if currency.compare_amounts(quantity * unit, target) == 0:
+            return quantity, unit
+        return 1.0, target
+
+    def _billing_prorata_label(self, quantity, price_unit, days, total_days, lang=None):
+        """Suffix of the label of a prorated line billed as a quantity of 1: what it bills
+        (``3.00 × 100.00 × 22/31 days``), numbers in the customer's language."""
+        env = self.with_context(lang=lang or self.env.lang).env
+        return env._(
+            "%(quantity)s × %(price)s × %(days)s/%(total)s days",
+            quantity=formatLang(env, quantity, dp="Product Unit of Measure"),
+            price=formatLang(env, price_unit, dp="Product Price"),
+            days=days,
+            total=total_days,
+        )
+
+    def _get_fee_quantity(self, fee, period=None):
+        """Quantity invoiced of the fee ``fee`` (a dict of
+        :meth:`maintenance.contract.period._get_fee_snapshot`) for ``period``: the fee
+        line's. Override point for quantities that depend on the period (per unit)."""
+        return fee["quantity"]
+
+    def _prepare_fee_invoice_line_values(self, fee, period=None, share=None, lang=None):
+        """Invoice line values (``account.move.line``) of the fee ``fee`` (a dict of
+        :meth:`maintenance.contract.period._get_fee_snapshot`, also the record of a fee line
+        an amendment changed since): the ONE place a fee line becomes an invoice line (the
+        periods' fees, the blocks of prepaid hours).
+
+        :param period: the billing period invoiced (its dates in the label, linked on the
+            line); ``share`` then defaults to its prorata
+        :param share: share of the fee billed (prorated by days, see
+            :meth:`_billing_prorate`); 1 by default
+        :return: values with the fee's taxes as ids, mapped by the fiscal position when the
+            invoice is prepared (:meth:`_billing_finalize_line_values`)
+        """
+        self.ensure_one()
+        if share is None:
+            share = period.prorata if period else 1.0
+        lang = lang or self._get_customer_lang()
+        product = self.env["product.product"].with_context(lang=lang).browse(fee["product_id"])
+        description = fee["name"] or product.display_name
+        quantity = self._get_fee_quantity(fee, period)
+        billed_quantity, price_unit = self._billing_prorate(
+            quantity, fee["price_unit"], share, self.currency_id
+        )
+        name = period._get_line_label(description) if period else description
+        if billed_quantity != quantity and period:
+            days = (period.date_end - period.date_start).days + 1
+            name += " – " + self._billing_prorata_label(
+                quantity, fee["price_unit"], days, round(days / share), lang
+            )
+        taxes = self.env["account.tax"].browse(fee["tax_ids"])
         values = {
-            "move_type": "out_invoice",
-            "partner_id": invoice_partner.id,
-            "company_id": company.id,
-            "currency_id": contract.currency_id.id,
-            "journal_id": journal.id,
-            "fiscal_position_id": fiscal_position.id,
-            "invoice_date": max(periods.mapped("invoice_date")),
-            "invoice_origin": ", ".join(sorted(contracts.mapped("name"))),
-            # a grouped invoice has no contract: its lines' periods link it to its contracts
-            # (account.move.maintenance_contract_ids)
-            "contract_id": contract.id if len(contracts) == 1 else False,
-            "invoice_line_ids": lines,
+            "maintenance_line_kind": "fee",
+            "display_type": "product",
+            "product_id": product.id,
+            "name": name,
+            "quantity": billed_quantity,
+            "price_unit": price_unit,
+            # the same company filter as the fee line's own taxes
+            "tax_ids": taxes.filtered_domain(taxes._check_company_domain(self.company_id)).ids,
         }
-        if contract.payment_term_id:
-            values["invoice_payment_term_id"] = contract.payment_term_id.id
-        if contract.user_id:
-            values["invoice_user_id"] = contract.user_id.id
+        if period:
+            values["maintenance_period_id"] = period.id
         return values
 
     def _billing_finalize_line_values(self, values, fiscal_position, journal, cache):
-        """Map the taxes and the income account of an invoice line by the fiscal position,
-        and put the contract's analytic account on it."""
+        """Map the taxes (given as ids; taxes given as commands are kept as they are) and
+        the income account of an invoice line by the fiscal position, and put the
+        contract's analytic account on it (unless the line has its own)."""
         self.ensure_one()
         values = dict(values)
         product = self.env["product.product"].browse(values.get("product_id"))
-        if "tax_ids" in values:
-            taxes = self.env["account.tax"].browse(values["tax_ids"])
+        taxes = values.get("tax_ids")
+        if isinstance(taxes, list) and all(isinstance(tax, int) for tax in taxes):
+            taxes = self.env["account.tax"].browse(taxes)
             values["tax_ids"] = [Command.set(fiscal_position.map_tax(taxes).ids)]
         if product and "account_id" not in values:
             key = ("account", product.id, fiscal_position.id, self.company_id.id)
@@ -664,7 +840,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
                     )
                 )
             values["account_id"] = journal.default_account_id.id
-        if self.analytic_account_id:
+        if self.analytic_account_id and "analytic_distribution" not in values:
             values["analytic_distribution"] = {str(self.analytic_account_id.id): 100}
         return values
 
@@ -765,6 +941,9 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         when none is due yet."""
         self._billing_check_invoice_access()
         self._billing_check_can_invoice()
+        # the invoicing job and another user may be invoicing them: a clear error, never
+        # a second invoice of the same period
+        lock_for_user(self)
         today = fields.Date.context_today(self)
         periods = self._get_periods_due(today)
         if not periods:
@@ -857,7 +1036,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             ],
             order="contract_id, date_start",
         )
-        return contracts._invoice_periods(periods, raise_errors=False)
+        return contracts._invoice_periods(periods, raise_errors=False, invoice_date=date)
 
     # Contract lifecycle hooks
 
@@ -941,40 +1120,52 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             end=format_date(self.env, period.date_end, lang_code=lang),
         )
         move = period.move_id
+        credit_lines = []
+        for line in lines:
+            quantity, price_unit = self._billing_prorate(
+                line.quantity, line.price_unit, share, line.currency_id
+            )
+            name = f"{line.name} – {label}"
+            if quantity != line.quantity:
+                name += " – " + self._billing_prorata_label(
+                    line.quantity,
+                    line.price_unit,
+                    (period.date_end - first_unused).days + 1,
+                    billed_days,
+                    lang,
+                )
+            credit_lines.append(
+                {
+                    "maintenance_period_id": period.id,
+                    "maintenance_line_kind": "fee",
+                    "product_id": line.product_id.id,
+                    "name": name,
+                    "quantity": quantity,
+                    "price_unit": price_unit,
+                    # as invoiced: taxes, account and analytic of the line credited
+                    "tax_ids": [Command.set(line.tax_ids.ids)],
+                    "account_id": line.account_id.id,
+                    "analytic_distribution": line.analytic_distribution,
+                }
+            )
         credit = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": move.partner_id.id,
-                "company_id": move.company_id.id,
-                "currency_id": move.currency_id.id,
-                "journal_id": move.journal_id.id,
-                "fiscal_position_id": move.fiscal_position_id.id,
-                "invoice_payment_term_id": move.invoice_payment_term_id.id,
-                "invoice_origin": self.name,
-                "reversed_entry_id": move.id if move.state == "posted" else False,
-                "contract_id": self.id,
-                "ref": self.with_context(lang=lang).env._(
+            self._prepare_invoice_values(
+                "out_refund",
+                fields.Date.context_today(self),
+                credit_lines,
+                # the credit note follows the invoice it credits
+                partner_id=move.partner_id.id,
+                currency_id=move.currency_id.id,
+                journal_id=move.journal_id.id,
+                fiscal_position_id=move.fiscal_position_id.id,
+                invoice_payment_term_id=move.invoice_payment_term_id.id,
+                reversed_entry_id=move.id if move.state == "posted" else False,
+                ref=self.with_context(lang=lang).env._(
                     "Contract %(contract)s ending on %(end)s",
                     contract=self.name,
                     end=format_date(self.env, end, lang_code=lang),
                 ),
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "maintenance_period_id": period.id,
-                            "maintenance_line_kind": "fee",
-                            "product_id": line.product_id.id,
-                            "name": f"{line.name} – {label}",
-                            "quantity": line.quantity,
-                            "price_unit": line.currency_id.round(line.price_unit * share),
-                            "tax_ids": [Command.set(line.tax_ids.ids)],
-                            "account_id": line.account_id.id,
-                            "analytic_distribution": line.analytic_distribution,
-                        }
-                    )
-                    for line in lines
-                ],
-            }
+            )
         )
         values = {"credit_move_id": credit.id}
         if first_unused == period.date_start:
@@ -992,3 +1183,371 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             )
         )
         return credit
+
+    # Extras (extra work, hours beyond the prepaid balance, SLA service credit) and the
+    # invoices outside the periods (monthly extra work, final invoice, SLA credit note)
+
+    def _get_billed_service_period(self, period):
+        """Bounds of the last service period over by the time ``period`` is invoiced, whose
+        overage and SLA credit ``period``'s invoice carries: the previous period for an
+        invoice in advance, the period itself for an invoice in arrears; False if none."""
+        self.ensure_one()
+        cutoff = period.invoice_date or (period.date_end + ONE_DAY)
+        end = self._billing_end_date()
+
+        def bounds(day):
+            date_from, date_to = self._get_period_bounds(day)
+            # the last period stops with the contract
+            return date_from, min(date_to, end) if end else date_to
+
+        date_from, date_to = bounds(cutoff - ONE_DAY)
+        if date_to >= cutoff:
+            date_from, date_to = bounds(date_from - ONE_DAY)
+        if date_to < self.date_start:
+            return False
+        return date_from, date_to
+
+    def _get_extra_work_bounds(self, period):
+        """Dates of the extra work ``period``'s invoice carries: after the cutoff of an earlier
+        period still to invoice (it carries the work before), up to the invoice date."""
+        self.ensure_one()
+        date_to = period.invoice_date or period.date_end
+        earlier = self.env["maintenance.contract.period"].search(
+            [
+                ("contract_id", "=", self.id),
+                ("date_start", "<", period.date_start),
+                ("state", "=", "to_invoice"),
+            ],
+            order="date_start desc",
+            limit=1,
+        )
+        date_from = (earlier.invoice_date or earlier.date_end) if earlier else None
+        return date_from, date_to
+
+    def _get_customer_lang(self):
+        """Language of the invoice lines: the customer's."""
+        self.ensure_one()
+        return self.partner_id.lang or self.env.lang
+
+    def _get_sla_credit_label(self, date_from, date_to):
+        lang = self._get_customer_lang()
+        return self.with_context(lang=lang).env._(
+            "SLA service credit – period %(start)s – %(end)s",
+            start=format_date(self.env, date_from, lang_code=lang),
+            end=format_date(self.env, date_to, lang_code=lang),
+        )
+
+    def _get_overage_label(self, date_from, date_to):
+        lang = self._get_customer_lang()
+        return self.with_context(lang=lang).env._(
+            "Hours beyond the prepaid balance – period %(start)s – %(end)s",
+            start=format_date(self.env, date_from, lang_code=lang),
+            end=format_date(self.env, date_to, lang_code=lang),
+        )
+
+    def _prepare_sla_credit_values(self, period, date_from, date_to, amount, penalties=None):
+        """Invoice line values of the SLA service credit of the service period from
+        ``date_from`` to ``date_to``: the breached tickets are listed in its label.
+        ``penalties``: of :meth:`_get_sla_penalties` for those dates, when the caller has
+        them."""
+        self.ensure_one()
+        if penalties is None:
+            penalties = self._get_sla_penalties(date_from, date_to)
+        lang_env = self.with_context(lang=self._get_customer_lang()).env
+        target_field = self.env["maintenance.sla.notification"]._fields["target"]
+        target_labels = dict(target_field._description_selection(lang_env))
+        breaches = [
+            lang_env._(
+                "%(ticket)s (%(target)s, %(hours)s h late)",
+                ticket=breach["ticket"].sudo().display_name,
+                target=target_labels[breach["target"]],
+                hours=format(breach["delay_hours"], ".2f"),
+            )
+            for breach in penalties["breaches"]
+        ]
+        name = self._get_sla_credit_label(date_from, date_to)
+        if breaches:
+            name += "\n" + "\n".join(breaches)
+        return {
+            "name": name,
+            "quantity": 1.0,
+            "price_unit": -amount,
+            "tax_ids": self._get_extras_default_taxes().ids,
+            "maintenance_period_id": period.id,
+            "maintenance_line_kind": "sla_credit",
+        }
+
+    def _get_extra_work_to_invoice(self, date_to, date_from=None):
+        """Billable done or signed interventions up to ``date_to`` (and after ``date_from`` if
+        given), and their parts, that no valid invoice carries yet."""
+        self.ensure_one()
+        not_invoiced = [
+            "|",
+            ("invoice_line_id", "=", False),
+            ("invoice_line_id.parent_state", "=", "cancel"),
+        ]
+        # invoicing users need not be contract users: the invoice rights were checked
+        interventions = (
+            self.env["maintenance.intervention"]
+            .sudo()
+            .search(
+                [
+                    ("contract_id", "=", self.id),
+                    ("state", "in", CONSUMED_STATES),
+                    ("date", "<=", date_to),
+                    *([("date", ">", date_from)] if date_from else []),
+                ],
+                order="date, id",
+            )
+        )
+        billable = interventions.filtered(lambda i: i.coverage == "billable")
+        return billable.filtered_domain(not_invoiced), billable.part_ids.filtered_domain(
+            not_invoiced
+        )
+
+    def _prepare_extra_work_line_values(self, date_to, date_from=None):
+        """Invoice line values of the extra work up to ``date_to``, one per intervention and
+        one per part, each with the record it invoices: ``[(record, values)]``."""
+        self.ensure_one()
+        interventions, parts = self._get_extra_work_to_invoice(date_to, date_from)
+        company_product = self.company_id.maintenance_extra_product_id
+        lang = self._get_customer_lang()
+        lang_env = self.with_context(lang=lang).env
+        items = []
+        for intervention in interventions:
+            hours = self._round_hours(intervention.duration)
+            product = intervention.product_id or company_product
+            values = {
+                "name": lang_env._(
+                    "Intervention %(reference)s – %(date)s – %(hours)s h",
+                    reference=intervention.name,
+                    date=format_date(self.env, intervention.date, lang_code=lang),
+                    hours=format(hours, ".2f"),
+                ),
+                "quantity": hours,
+                "price_unit": intervention.hourly_rate or self.extra_hourly_rate,
+                **intervention._get_invoice_line_link(),
+            }
+            if product:
+                values["product_id"] = product.id
+            items.append((intervention, values))
+            for part in parts.filtered(lambda p, i=intervention: p.intervention_id == i):
+                items.append((part, part._prepare_invoice_line_values()))
+        for part in parts.filtered(lambda p: p.intervention_id not in interventions):
+            items.append((part, part._prepare_invoice_line_values()))
+        for __, values in items:
+            values.update(self._prepare_extras_line_defaults(values, "extra"))
+        return items
+
+    def _get_extras_default_taxes(self):
+        """Taxes of a line of extras without product (extra work, overage, service credit):
+        those of the contract's first fee line, so the line never loses its VAT."""
+        self.ensure_one()
+        return self.line_ids[:1].tax_ids
+
+    def _prepare_extras_line_defaults(self, values, kind):
+        """What every line of extras of ``kind`` carries: its kind and, without product,
+        the contract's taxes (a product brings its own)."""
+        defaults = {"maintenance_line_kind": kind}
+        if not values.get("product_id") and "tax_ids" not in values:
+            defaults["tax_ids"] = self._get_extras_default_taxes().ids
+        return defaults
+
+    @api.model
+    def _link_invoiced_records(self, lines):
+        """Link the interventions and parts invoiced by ``lines`` to their own line: each line
+        of extra work carries the record it invoices (labels may repeat or change)."""
+        self.env["maintenance.intervention"].sudo()._link_invoice_lines(lines)
+        self.env["maintenance.intervention.part"].sudo()._link_invoice_lines(lines)
+
+    def _prepare_overage_line_values(self, date_from, date_to):
+        """Line of the hours beyond the prepaid balance of the service period from
+        ``date_from`` to ``date_to`` at the hourly rate; none without such hours."""
+        self.ensure_one()
+        if self.prepaid_hours_mode == "none":
+            return []
+        hours = self._get_prepaid_period(date_from, date_to).get("overage", 0.0)
+        if not hours or self.currency_id.is_zero(hours * self.extra_hourly_rate):
+            return []
+        values = {
+            "name": self._get_overage_label(date_from, date_to),
+            "quantity": hours,
+            "price_unit": self.extra_hourly_rate,
+            "product_id": self.company_id.maintenance_extra_product_id.id or False,
+        }
+        values.update(self._prepare_extras_line_defaults(values, "overage"))
+        return [values]
+
+    def _has_extra_invoice_until(self, date_to):
+        """Whether a valid monthly invoice of extra work already carries the work up to
+        ``date_to`` (it is cancelled or deleted: no)."""
+        self.ensure_one()
+        contract = self.sudo()
+        return bool(
+            contract.extra_invoiced_until
+            and contract.extra_invoiced_until >= date_to
+            and contract.extra_move_id.state not in (False, "cancel")
+        )
+
+    def _invoice_extra_work(self, date_to):
+        """Invoice of its own for the extra work up to ``date_to`` (contracts invoicing extra
+        work monthly), once: nothing when a valid invoice already carries the work up to that
+        day (work recorded late waits for the next month's invoice) or when there is none."""
+        self.ensure_one()
+        Move = self.env["account.move"]
+        # one run at a time per contract, or two would invoice the same work: skipped when
+        # another run holds the contract (that run invoices the work)
+        if self.extra_invoicing != "monthly" or not lock_for_job(self):
+            return Move
+        if self._has_extra_invoice_until(date_to):
+            return Move
+        items = self._prepare_extra_work_line_values(date_to)
+        if not items:
+            return Move
+        invoice = Move.create(
+            self._prepare_invoice_values(
+                "out_invoice",
+                fields.Date.context_today(self),
+                [values for _record, values in items],
+            )
+        )
+        self._link_invoiced_records(invoice.invoice_line_ids)
+        self.sudo().write({"extra_move_id": invoice.id, "extra_invoiced_until": date_to})
+        return invoice
+
+    def _has_final_invoice(self):
+        """Whether the contract has a valid final invoice (cancelled or deleted: no)."""
+        self.ensure_one()
+        return self.sudo().final_move_id.state not in (False, "cancel")
+
+    def _get_unbilled_final_overage(self, end):
+        """Line values of the hours beyond the prepaid balance of the last service period of
+        the contract ended on ``end``, when no period's invoice carries them (a contract
+        invoiced in advance: the invoice that would carry them never comes)."""
+        self.ensure_one()
+        if self.prepaid_hours_mode == "none":
+            return []
+        date_from, date_to = self._get_period_bounds(end)
+        # a period cancelled by the credit note of its unused days was invoiced too
+        for period in self.sudo().period_ids.filtered(lambda p: p.move_id):
+            service = self._get_billed_service_period(period)
+            if service and service[0] == date_from:
+                return []
+        return self._prepare_overage_line_values(date_from, min(date_to, end))
+
+    def _invoice_final_extras(self, today):
+        """Final invoice of an ended contract, once its last period is over and every period
+        is invoiced: the hours beyond the prepaid balance of its last period that no invoice
+        carries, and the extra work not invoiced yet. Once: the contract keeps its final
+        invoice (a cancelled or deleted one is made again); extra work recorded after it goes
+        on an invoice of its own. Return the invoice made, if any."""
+        self.ensure_one()
+        Move = self.env["account.move"]
+        end = self._billing_end_date()
+        if self.state not in ENDED_STATES or not end or today <= end:
+            return Move
+        contract = self.sudo()
+        if contract._billing_next_bounds() or contract.period_ids.filtered(
+            lambda p: p.state == "to_invoice"
+        ):
+            return Move  # the periods' invoices come first: they carry what they can
+        if not lock_for_job(self):
+            return Move
+        final = not self._has_final_invoice()
+        line_values = self._get_unbilled_final_overage(end) if final else []
+        line_values += [values for _record, values in self._prepare_extra_work_line_values(today)]
+        if not line_values:
+            return Move
+        invoice = Move.create(self._prepare_invoice_values("out_invoice", today, line_values))
+        self._link_invoiced_records(invoice.invoice_line_ids)
+        if final:
+            self.sudo().final_move_id = invoice
+        self.message_post(
+            body=self.env._(
+                "Invoice %(invoice)s of the extras left to bill after the end of the contract: "
+                "%(amount)s.",
+                invoice=invoice.display_name,
+                amount=format_amount(self.env, invoice.amount_total, invoice.currency_id),
+            )
+        )
+        return invoice
+
+    def _process_billing_extras(self, today):
+        """One contract's share of the extras job: monthly invoice of extra work and prepaid
+        hours alerts of an active contract; SLA service credit and final invoice of the extras
+        of an ended contract. Each step in its own savepoint: one that cannot be done (a
+        locked accounting period, a product without income account) is reported on the
+        contract (*Invoicing failed*) and the others are done."""
+        self.ensure_one()
+        if self.state == "active":
+            steps = [(self._check_prepaid_thresholds, today)]
+            if self.extra_invoicing == "monthly":
+                steps.insert(0, (self._invoice_extra_work, today.replace(day=1) - ONE_DAY))
+        elif self.state in ENDED_STATES:
+            steps = [(self._credit_sla_of_last_period,), (self._invoice_final_extras, today)]
+        else:
+            return
+        for method, *args in steps:
+            try:
+                with self.env.cr.savepoint():
+                    method(*args)
+            except UserError as error:
+                self._billing_report_failure(error)
+
+    def _credit_sla_of_last_period(self):
+        """Draft credit note of the SLA service credit of the last period of an ended contract
+        invoiced in advance: no invoice comes to carry it."""
+        self.ensure_one()
+        end = self.termination_date or self.date_end
+        if not end or not self.billing_in_advance:
+            return False
+        date_from, date_to = self._get_period_bounds(end)
+        period = self.env["maintenance.contract.period"].search(
+            [("contract_id", "=", self.id), ("date_start", "=", date_from)]
+        )
+        if not period:
+            return False
+        credit_note = period.credit_move_id.filtered(lambda m: m.state != "cancel")
+        if credit_note and (
+            credit_note.state != "draft"
+            or credit_note.invoice_line_ids.filtered(
+                lambda line: line.maintenance_line_kind == "sla_credit"
+            )
+        ):
+            return False
+        penalties = self._get_sla_penalties(date_from, min(date_to, end))
+        amount = penalties["amount"]
+        if self.currency_id.is_zero(amount):
+            return False
+        values = self._prepare_sla_credit_values(
+            period, date_from, date_to, amount, penalties=penalties
+        )
+        values["price_unit"] = amount  # a credit note carries a positive amount
+        if credit_note:
+            credit_note.invoice_line_ids = [Command.create(values)]
+        else:
+            move_values = self._prepare_invoice_values(
+                "out_refund", fields.Date.context_today(self), [values]
+            )
+            credit_note = self.env["account.move"].create(move_values)
+            period.credit_move_id = credit_note
+        return credit_note
+
+    @api.model
+    def _cron_invoice_billing_extras(self):
+        today = fields.Date.context_today(self)
+        # ended contracts: their last SLA credit and final invoice, for a quarter after
+        # their end
+        ended_since = today - relativedelta(months=3)
+        contracts = self.search(
+            [
+                "|",
+                ("state", "=", "active"),
+                "&",
+                ("state", "in", ENDED_STATES),
+                "|",
+                ("termination_date", ">=", ended_since),
+                ("date_end", ">=", ended_since),
+            ]
+        )
+        run_batched(contracts, "_process_billing_extras", today)

@@ -1,7 +1,10 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..tools.jobs import lock_for_user
 from .maintenance_intervention import CONSUMED_STATES
 
 PERIOD_STATES = [
@@ -121,6 +124,10 @@ class MaintenanceContractPeriod(models.Model):
         """Invoice the selected periods now (list "To invoice")."""
         periods = self.filtered(lambda p: p.state == "to_invoice")
         self.env["maintenance.contract"]._billing_check_invoice_access()
+        # the invoicing job or another user may be invoicing them (see the contract's
+        # action_invoice_now)
+        lock_for_user(periods.contract_id)
+        periods = periods.filtered(lambda p: p.state == "to_invoice")
         moves = periods.contract_id._invoice_periods(periods)
         return periods.contract_id._billing_action_view_moves(moves)
 
@@ -148,17 +155,14 @@ class MaintenanceContractPeriod(models.Model):
     # Amounts
 
     def _compute_fee_amount(self):
-        """Freeze the fees of the period from the contract's fee lines in force on its first
-        day, prorated, and the fees of its full period (recurring revenue)."""
+        """Forecast the fees of the periods (before they are invoiced) from the contract's fee
+        lines in force on their first day, prorated, and the fees of their full period
+        (recurring revenue): the same lines as their invoice will carry, whose sums are
+        frozen when it is made (:meth:`_get_frozen_amounts`)."""
         for period in self:
             fees = period._get_fee_lines_in_force()
-            period.amount_fee = sum(
-                values["quantity"] * values["price_unit"]
-                for values in period._prepare_fee_line_values(fees)
-            )
-            period.amount_fee_full = period.currency_id.round(
-                sum(fee["quantity"] * fee["price_unit"] for fee in fees)
-            )
+            amounts = period._get_frozen_amounts(period._prepare_fee_line_values(fees), fees)
+            period.write({key: amounts[key] for key in ("amount_fee", "amount_fee_full")})
 
     def _get_extras_hints(self):
         """What the extras of the periods need to know, read for all of them at once (the
@@ -211,32 +215,39 @@ class MaintenanceContractPeriod(models.Model):
         return {"work": work, "credited": credited}
 
     def _compute_extra_amounts(self, hints=None):
-        """Set amount_extra, amount_overage and amount_sla_credit (extras). The SLA credit is
-        frozen once an invoice carried it: it is never recomputed afterwards. ``hints``: of
+        """Forecast amount_extra, amount_overage and amount_sla_credit (extras) from the
+        lines the period's invoice would carry today. The SLA credit is frozen once an
+        invoice carried it: it is never recomputed afterwards. ``hints``: of
         :meth:`_get_extras_hints` (read here when not given)."""
         hints = self._get_extras_hints() if hints is None else hints
         for period in self:
-            contract = period.contract_id
-            values = {"amount_extra": 0.0, "amount_overage": 0.0}
-            if contract.extra_invoicing == "next_invoice" and contract.id in hints["work"]:
-                date_from, date_to = contract._get_extra_work_bounds(period)
-                values["amount_extra"] = sum(
-                    period.currency_id.round(vals["quantity"] * vals["price_unit"])
-                    for _record, vals in contract._prepare_extra_work_line_values(
-                        date_to, date_from
-                    )
-                )
-            service = contract._get_billed_service_period(period)
-            if service:
-                values["amount_overage"] = sum(
-                    period.currency_id.round(vals["quantity"] * vals["price_unit"])
-                    for vals in contract._prepare_overage_line_values(*service)
-                )
-            if period.id not in hints["credited"]:
-                values["amount_sla_credit"] = (
-                    contract._get_sla_penalties(*service)["amount"] if service else 0.0
-                )
-            period.write(values)
+            lines = period._prepare_extras_line_values(hints)
+            amounts = period._get_frozen_amounts(lines)
+            del amounts["amount_fee"], amounts["amount_fee_full"]
+            period.write(amounts)
+
+    def _get_frozen_amounts(self, line_values, fees=None):
+        """The amounts of the period frozen with its invoice: the sums of the subtotals of
+        its invoice lines ``line_values`` by kind (``maintenance_line_kind``; the SLA credit
+        as a positive amount), and the fees of the full period from ``fees`` (dicts of
+        :meth:`_get_fee_snapshot`) before prorating."""
+        self.ensure_one()
+        currency = self.currency_id
+        sums = defaultdict(float)
+        for values in line_values:
+            sums[values.get("maintenance_line_kind")] += currency.round(
+                values["quantity"] * values["price_unit"]
+            )
+        contract = self.contract_id
+        return {
+            "amount_fee": currency.round(sums["fee"]),
+            "amount_fee_full": currency.round(
+                sum(contract._get_fee_quantity(fee, self) * fee["price_unit"] for fee in fees or [])
+            ),
+            "amount_extra": currency.round(sums["extra"]),
+            "amount_overage": currency.round(sums["overage"]),
+            "amount_sla_credit": -currency.round(sums["sla_credit"]),
+        }
 
     # Invoice lines
 
@@ -251,16 +262,25 @@ class MaintenanceContractPeriod(models.Model):
         )
         return f"{description} – {dates}"
 
-    def _prepare_invoice_line_values(self, hints=None):
+    def _prepare_invoice_line_values(self, hints=None, fees=None):
         """Values of the invoice lines of the period (``account.move.line``), each with
-        ``maintenance_period_id``: fees, extra work, overage, service credits. ``hints``: of
-        :meth:`_get_extras_hints`, when the caller read them for several periods."""
+        ``maintenance_period_id`` and ``maintenance_line_kind``: fees, extra work, overage,
+        service credits, built once per invoice. ``hints``: of :meth:`_get_extras_hints`,
+        when the caller read them for several periods; ``fees``: of
+        :meth:`_get_fee_lines_in_force`, when the caller read them."""
         self.ensure_one()
+        return self._prepare_fee_line_values(fees) + self._prepare_extras_line_values(hints)
+
+    def _prepare_extras_line_values(self, hints=None):
+        """Values of the invoice lines of the extras of the period: extra work, overage,
+        service credits."""
+        self.ensure_one()
+        if hints is None:
+            hints = self._get_extras_hints()
         return (
-            self._prepare_fee_line_values()
-            + self._prepare_extra_line_values(hints)
+            self._prepare_extra_line_values(hints)
             + self._prepare_overage_line_values()
-            + self._prepare_sla_credit_line_values()
+            + self._prepare_sla_credit_line_values(hints)
         )
 
     @api.model
@@ -326,30 +346,16 @@ class MaintenanceContractPeriod(models.Model):
 
     def _prepare_fee_line_values(self, fees=None):
         """One line per fee line in force on the period's first day (``fees``, default
-        :meth:`_get_fee_lines_in_force`), its unit price prorated by days."""
+        :meth:`_get_fee_lines_in_force`), prorated by days: the contract's fee mapper
+        (:meth:`maintenance.contract._prepare_fee_invoice_line_values`)."""
         self.ensure_one()
         if fees is None:
             fees = self._get_fee_lines_in_force()
-        digits = self.env["decimal.precision"].precision_get("Product Price")
+        contract = self.contract_id
         lang = self.partner_id.lang or self.env.lang
-        products = self.env["product.product"].with_context(lang=lang)
-        values = []
-        for fee in fees:
-            product = products.browse(fee["product_id"])
-            description = fee["name"] or product.display_name
-            values.append(
-                {
-                    "maintenance_period_id": self.id,
-                    "maintenance_line_kind": "fee",
-                    "display_type": "product",
-                    "product_id": product.id,
-                    "name": self._get_line_label(description),
-                    "quantity": fee["quantity"],
-                    "price_unit": round(fee["price_unit"] * self.prorata, digits),
-                    "tax_ids": fee["tax_ids"],
-                }
-            )
-        return values
+        return [
+            contract._prepare_fee_invoice_line_values(fee, period=self, lang=lang) for fee in fees
+        ]
 
     def _prepare_extra_line_values(self, hints=None):
         """Lines of the billable interventions and their parts (extras): one per
@@ -371,25 +377,31 @@ class MaintenanceContractPeriod(models.Model):
         """Line of the hours beyond the prepaid balance (extras), of the last service period
         over when this period is invoiced."""
         self.ensure_one()
-        if self.currency_id.is_zero(self.amount_overage):
+        contract = self.contract_id
+        service = contract._get_billed_service_period(self)
+        if not service:
             return []
-        date_from, date_to = self.contract_id._get_billed_service_period(self)
         return [
             dict(values, maintenance_period_id=self.id)
-            for values in self.contract_id._prepare_overage_line_values(date_from, date_to)
+            for values in contract._prepare_overage_line_values(*service)
         ]
 
-    def _prepare_sla_credit_line_values(self):
+    def _prepare_sla_credit_line_values(self, hints=None):
         """Negative line of the SLA service credit (extras), of the last service period over
-        when this period is invoiced, with the breached tickets in its label."""
+        when this period is invoiced, with the breached tickets in its label. Once an invoice
+        carried it, the credit stays the amount frozen then."""
         self.ensure_one()
-        if self.currency_id.is_zero(self.amount_sla_credit):
-            return []
         contract = self.contract_id
-        date_from, date_to = contract._get_billed_service_period(self)
-        return [
-            contract._prepare_sla_credit_values(self, date_from, date_to, self.amount_sla_credit)
-        ]
+        service = contract._get_billed_service_period(self)
+        if not service:
+            return []
+        if hints is None:
+            hints = self._get_extras_hints()
+        penalties = contract._get_sla_penalties(*service)
+        amount = self.amount_sla_credit if self.id in hints["credited"] else penalties["amount"]
+        if self.currency_id.is_zero(amount):
+            return []
+        return [contract._prepare_sla_credit_values(self, *service, amount, penalties=penalties)]
 
     # Invoice lifecycle
 

@@ -1,13 +1,10 @@
 import math
 
-from dateutil.relativedelta import relativedelta
-
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, format_amount, format_date
+from odoo.tools import float_compare, format_date
 
 from ..tools.dates import ONE_DAY
-from ..tools.jobs import lock_for_job, run_batched
 from .maintenance_intervention import CONSUMED_STATES
 
 # Kinds of covered work that draw the prepaid balance down (preventive visits are planned
@@ -34,10 +31,14 @@ def round_up_hours(hours, minutes):
 # balance are the customer's business: the portal shows them).
 USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
 INVOICE_GROUPS = "account.group_account_invoice,account.group_account_readonly"
-ENDED_STATES = ("expired", "terminated")
 
 
 class MaintenanceContractPrepaidMixin(models.AbstractModel):
+    """Prepaid hours of a contract: the terms of its extra work and prepaid hours, the
+    ledger of its balance, the 80 % / 100 % alerts and the purchase of a block of hours.
+    Everything that makes an invoice (extra work, overage, SLA credit, final invoice) is in
+    ``maintenance.contract.billing.mixin``."""
+
     _name = "maintenance.contract.prepaid.mixin"
     _description = "Contract Extra Work and Prepaid Hours"
 
@@ -179,17 +180,14 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
                     contract=self.name,
                 )
             )
-        values = self._prepare_extra_invoice_values(
+        Period = self.env["maintenance.contract.period"]
+        values = self._prepare_invoice_values(
+            "out_invoice",
+            fields.Date.context_today(self),
             [
-                {
-                    "product_id": line.product_id.id,
-                    "name": line.name,
-                    "quantity": line.quantity,
-                    "price_unit": line.price_unit,
-                    "tax_ids": line.tax_ids.ids,
-                }
+                self._prepare_fee_invoice_line_values(Period._get_fee_snapshot(line))
                 for line in lines
-            ]
+            ],
         )
         # the user's own rights on invoices apply
         invoice = self.env["account.move"].create(values)
@@ -331,326 +329,12 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
                 return period
         return {}
 
-    # Billing of a period (called by the hooks of maintenance.contract.period)
-
-    def _get_billed_service_period(self, period):
-        """Bounds of the last service period over by the time ``period`` is invoiced, whose
-        overage and SLA credit ``period``'s invoice carries: the previous period for an
-        invoice in advance, the period itself for an invoice in arrears; False if none."""
-        self.ensure_one()
-        cutoff = period.invoice_date or (period.date_end + ONE_DAY)
-        end = self._billing_end_date()
-
-        def bounds(day):
-            date_from, date_to = self._get_period_bounds(day)
-            # the last period stops with the contract
-            return date_from, min(date_to, end) if end else date_to
-
-        date_from, date_to = bounds(cutoff - ONE_DAY)
-        if date_to >= cutoff:
-            date_from, date_to = bounds(date_from - ONE_DAY)
-        if date_to < self.date_start:
-            return False
-        return date_from, date_to
-
-    def _get_extra_work_bounds(self, period):
-        """Dates of the extra work ``period``'s invoice carries: after the cutoff of an earlier
-        period still to invoice (it carries the work before), up to the invoice date."""
-        self.ensure_one()
-        date_to = period.invoice_date or period.date_end
-        earlier = self.env["maintenance.contract.period"].search(
-            [
-                ("contract_id", "=", self.id),
-                ("date_start", "<", period.date_start),
-                ("state", "=", "to_invoice"),
-            ],
-            order="date_start desc",
-            limit=1,
-        )
-        date_from = (earlier.invoice_date or earlier.date_end) if earlier else None
-        return date_from, date_to
-
-    def _get_customer_lang(self):
-        """Language of the invoice lines: the customer's."""
-        self.ensure_one()
-        return self.partner_id.lang or self.env.lang
-
-    def _get_sla_credit_label(self, date_from, date_to):
-        lang = self._get_customer_lang()
-        return self.with_context(lang=lang).env._(
-            "SLA service credit – period %(start)s – %(end)s",
-            start=format_date(self.env, date_from, lang_code=lang),
-            end=format_date(self.env, date_to, lang_code=lang),
-        )
-
-    def _get_overage_label(self, date_from, date_to):
-        lang = self._get_customer_lang()
-        return self.with_context(lang=lang).env._(
-            "Hours beyond the prepaid balance – period %(start)s – %(end)s",
-            start=format_date(self.env, date_from, lang_code=lang),
-            end=format_date(self.env, date_to, lang_code=lang),
-        )
-
-    def _prepare_sla_credit_values(self, period, date_from, date_to, amount):
-        """Invoice line values of the SLA service credit of the service period from
-        ``date_from`` to ``date_to``: the breached tickets are listed in its label."""
-        self.ensure_one()
-        penalties = self._get_sla_penalties(date_from, date_to)
-        lang_env = self.with_context(lang=self._get_customer_lang()).env
-        target_field = self.env["maintenance.sla.notification"]._fields["target"]
-        target_labels = dict(target_field._description_selection(lang_env))
-        breaches = [
-            lang_env._(
-                "%(ticket)s (%(target)s, %(hours)s h late)",
-                ticket=breach["ticket"].sudo().display_name,
-                target=target_labels[breach["target"]],
-                hours=format(breach["delay_hours"], ".2f"),
-            )
-            for breach in penalties["breaches"]
-        ]
-        name = self._get_sla_credit_label(date_from, date_to)
-        if breaches:
-            name += "\n" + "\n".join(breaches)
-        return {
-            "name": name,
-            "quantity": 1.0,
-            "price_unit": -amount,
-            "tax_ids": self._get_extras_default_taxes().ids,
-            "maintenance_period_id": period.id,
-            "maintenance_line_kind": "sla_credit",
-        }
-
-    def _get_extra_work_to_invoice(self, date_to, date_from=None):
-        """Billable done or signed interventions up to ``date_to`` (and after ``date_from`` if
-        given), and their parts, that no valid invoice carries yet."""
-        self.ensure_one()
-        not_invoiced = [
-            "|",
-            ("invoice_line_id", "=", False),
-            ("invoice_line_id.parent_state", "=", "cancel"),
-        ]
-        # invoicing users need not be contract users: the invoice rights were checked
-        interventions = (
-            self.env["maintenance.intervention"]
-            .sudo()
-            .search(
-                [
-                    ("contract_id", "=", self.id),
-                    ("state", "in", CONSUMED_STATES),
-                    ("date", "<=", date_to),
-                    *([("date", ">", date_from)] if date_from else []),
-                ],
-                order="date, id",
-            )
-        )
-        billable = interventions.filtered(lambda i: i.coverage == "billable")
-        return billable.filtered_domain(not_invoiced), billable.part_ids.filtered_domain(
-            not_invoiced
-        )
-
-    def _prepare_extra_work_line_values(self, date_to, date_from=None):
-        """Invoice line values of the extra work up to ``date_to``, one per intervention and
-        one per part, each with the record it invoices: ``[(record, values)]``."""
-        self.ensure_one()
-        interventions, parts = self._get_extra_work_to_invoice(date_to, date_from)
-        company_product = self.company_id.maintenance_extra_product_id
-        lang = self._get_customer_lang()
-        lang_env = self.with_context(lang=lang).env
-        items = []
-        for intervention in interventions:
-            hours = self._round_hours(intervention.duration)
-            product = intervention.product_id or company_product
-            values = {
-                "name": lang_env._(
-                    "Intervention %(reference)s – %(date)s – %(hours)s h",
-                    reference=intervention.name,
-                    date=format_date(self.env, intervention.date, lang_code=lang),
-                    hours=format(hours, ".2f"),
-                ),
-                "quantity": hours,
-                "price_unit": intervention.hourly_rate or self.extra_hourly_rate,
-                **intervention._get_invoice_line_link(),
-            }
-            if product:
-                values["product_id"] = product.id
-            items.append((intervention, values))
-            for part in parts.filtered(lambda p, i=intervention: p.intervention_id == i):
-                items.append((part, part._prepare_invoice_line_values()))
-        for part in parts.filtered(lambda p: p.intervention_id not in interventions):
-            items.append((part, part._prepare_invoice_line_values()))
-        for __, values in items:
-            values.update(self._prepare_extras_line_defaults(values, "extra"))
-        return items
-
-    def _get_extras_default_taxes(self):
-        """Taxes of a line of extras without product (extra work, overage, service credit):
-        those of the contract's first fee line, so the line never loses its VAT."""
-        self.ensure_one()
-        return self.line_ids[:1].tax_ids
-
-    def _prepare_extras_line_defaults(self, values, kind):
-        """What every line of extras of ``kind`` carries: its kind and, without product,
-        the contract's taxes (a product brings its own)."""
-        defaults = {"maintenance_line_kind": kind}
-        if not values.get("product_id") and "tax_ids" not in values:
-            defaults["tax_ids"] = self._get_extras_default_taxes().ids
-        return defaults
-
-    @api.model
-    def _link_invoiced_records(self, lines):
-        """Link the interventions and parts invoiced by ``lines`` to their own line: each line
-        of extra work carries the record it invoices (labels may repeat or change)."""
-        self.env["maintenance.intervention"].sudo()._link_invoice_lines(lines)
-        self.env["maintenance.intervention.part"].sudo()._link_invoice_lines(lines)
-
-    def _prepare_overage_line_values(self, date_from, date_to):
-        """Line of the hours beyond the prepaid balance of the service period from
-        ``date_from`` to ``date_to`` at the hourly rate; none without such hours."""
-        self.ensure_one()
-        if self.prepaid_hours_mode == "none":
-            return []
-        hours = self._get_prepaid_period(date_from, date_to).get("overage", 0.0)
-        if not hours or self.currency_id.is_zero(hours * self.extra_hourly_rate):
-            return []
-        values = {
-            "name": self._get_overage_label(date_from, date_to),
-            "quantity": hours,
-            "price_unit": self.extra_hourly_rate,
-            "product_id": self.company_id.maintenance_extra_product_id.id or False,
-        }
-        values.update(self._prepare_extras_line_defaults(values, "overage"))
-        return [values]
-
-    def _prepare_extra_invoice_values(self, line_values, move_type="out_invoice"):
-        """Values of an invoice of the contract outside its billing periods (extra work of
-        the month, block of prepaid hours, SLA credit note), with the conventions of its
-        periods' invoices (journal, invoice address, fiscal position, analytic account)."""
-        self.ensure_one()
-        journal = self._billing_get_journal()
-        partner = self.partner_id
-        invoice_partner = partner.browse(partner.address_get(["invoice"])["invoice"])
-        fiscal_position = (
-            self.env["account.fiscal.position"]
-            .with_company(self.company_id)
-            ._get_fiscal_position(invoice_partner)
-        )
-        cache = {}
-        values = {
-            "move_type": move_type,
-            "partner_id": invoice_partner.id,
-            "company_id": self.company_id.id,
-            "currency_id": self.currency_id.id,
-            "journal_id": journal.id,
-            "fiscal_position_id": fiscal_position.id,
-            "invoice_date": fields.Date.context_today(self),
-            "contract_id": self.id,
-            "invoice_origin": self.name,
-            "invoice_line_ids": [
-                Command.create(
-                    self._billing_finalize_line_values(vals, fiscal_position, journal, cache)
-                )
-                for vals in line_values
-            ],
-        }
-        if self.payment_term_id:
-            values["invoice_payment_term_id"] = self.payment_term_id.id
-        if self.user_id:
-            values["invoice_user_id"] = self.user_id.id
-        return values
-
-    def _has_extra_invoice_until(self, date_to):
-        """Whether a valid monthly invoice of extra work already carries the work up to
-        ``date_to`` (it is cancelled or deleted: no)."""
-        self.ensure_one()
-        contract = self.sudo()
-        return bool(
-            contract.extra_invoiced_until
-            and contract.extra_invoiced_until >= date_to
-            and contract.extra_move_id.state not in (False, "cancel")
-        )
-
-    def _invoice_extra_work(self, date_to):
-        """Invoice of its own for the extra work up to ``date_to`` (contracts invoicing extra
-        work monthly), once: nothing when a valid invoice already carries the work up to that
-        day (work recorded late waits for the next month's invoice) or when there is none."""
-        self.ensure_one()
-        Move = self.env["account.move"]
-        # one run at a time per contract, or two would invoice the same work: skipped when
-        # another run holds the contract (that run invoices the work)
-        if self.extra_invoicing != "monthly" or not lock_for_job(self):
-            return Move
-        if self._has_extra_invoice_until(date_to):
-            return Move
-        items = self._prepare_extra_work_line_values(date_to)
-        if not items:
-            return Move
-        invoice = Move.create(
-            self._prepare_extra_invoice_values([values for _record, values in items])
-        )
-        self._link_invoiced_records(invoice.invoice_line_ids)
-        self.sudo().write({"extra_move_id": invoice.id, "extra_invoiced_until": date_to})
-        return invoice
-
-    def _has_final_invoice(self):
-        """Whether the contract has a valid final invoice (cancelled or deleted: no)."""
-        self.ensure_one()
-        return self.sudo().final_move_id.state not in (False, "cancel")
-
-    def _get_unbilled_final_overage(self, end):
-        """Line values of the hours beyond the prepaid balance of the last service period of
-        the contract ended on ``end``, when no period's invoice carries them (a contract
-        invoiced in advance: the invoice that would carry them never comes)."""
-        self.ensure_one()
-        if self.prepaid_hours_mode == "none":
-            return []
-        date_from, date_to = self._get_period_bounds(end)
-        # a period cancelled by the credit note of its unused days was invoiced too
-        for period in self.sudo().period_ids.filtered(lambda p: p.move_id):
-            service = self._get_billed_service_period(period)
-            if service and service[0] == date_from:
-                return []
-        return self._prepare_overage_line_values(date_from, min(date_to, end))
-
-    def _invoice_final_extras(self, today):
-        """Final invoice of an ended contract, once its last period is over and every period
-        is invoiced: the hours beyond the prepaid balance of its last period that no invoice
-        carries, and the extra work not invoiced yet. Once: the contract keeps its final
-        invoice (a cancelled or deleted one is made again); extra work recorded after it goes
-        on an invoice of its own. Return the invoice made, if any."""
-        self.ensure_one()
-        Move = self.env["account.move"]
-        end = self._billing_end_date()
-        if self.state not in ENDED_STATES or not end or today <= end:
-            return Move
-        contract = self.sudo()
-        if contract._billing_next_bounds() or contract.period_ids.filtered(
-            lambda p: p.state == "to_invoice"
-        ):
-            return Move  # the periods' invoices come first: they carry what they can
-        if not lock_for_job(self):
-            return Move
-        final = not self._has_final_invoice()
-        line_values = self._get_unbilled_final_overage(end) if final else []
-        line_values += [values for _record, values in self._prepare_extra_work_line_values(today)]
-        if not line_values:
-            return Move
-        invoice = Move.create(self._prepare_extra_invoice_values(line_values))
-        self._link_invoiced_records(invoice.invoice_line_ids)
-        if final:
-            self.sudo().final_move_id = invoice
-        self.message_post(
-            body=self.env._(
-                "Invoice %(invoice)s of the extras left to bill after the end of the contract: "
-                "%(amount)s.",
-                invoice=invoice.display_name,
-                amount=format_amount(self.env, invoice.amount_total, invoice.currency_id),
-            )
-        )
-        return invoice
+    # Alerts
 
     def _check_prepaid_thresholds(self, today):
         """Activity to the account manager when the prepaid hours of the current period are
-        80 % and 100 % used, once each per period (kept in the reminder log)."""
+        80 % and 100 % used, once each per period (kept in the reminder log, through
+        :meth:`_schedule_reminder`: the one way to remind once)."""
         self.ensure_one()
         if self.prepaid_hours_mode == "none" or self.state != "active":
             return
@@ -659,22 +343,14 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             return
         period = period[0]
         used = period["used"] / period["available"] * 100
-        Reminder = self.env["maintenance.contract.reminder"].sudo()
         for threshold, xmlid in PREPAID_THRESHOLDS:
             if float_compare(used, threshold, precision_digits=2) < 0:
                 continue
-            activity_type = self.env.ref(xmlid)
-            key = {
-                "contract_id": self.id,
-                "activity_type_id": activity_type.id,
-                "date": period["date_from"],
-            }
-            if Reminder.search_count([(name, "=", value) for name, value in key.items()]):
-                continue
-            Reminder.create(key)
-            self.activity_schedule(
+            # once per threshold and period, also when two interventions are done at once:
+            # the reminder log is claimed in a savepoint (tools/jobs.py claim_once)
+            self._schedule_reminder(
                 xmlid,
-                date_deadline=today,
+                period["date_from"],
                 summary=self.env._(
                     "%(percent)s %% of the prepaid hours used (%(used)s h of %(total)s h, "
                     "period from %(start)s).",
@@ -683,71 +359,5 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
                     total=format(period["available"], ".2f"),
                     start=format_date(self.env, period["date_from"]),
                 ),
-                user_id=(self.user_id or self.create_uid).id,
+                date_deadline=today,
             )
-
-    def _process_billing_extras(self, today):
-        """One contract's share of the extras job: monthly invoice of extra work and prepaid
-        hours alerts of an active contract; SLA service credit and final invoice of the extras
-        of an ended contract."""
-        self.ensure_one()
-        if self.state == "active":
-            if self.extra_invoicing == "monthly":
-                self._invoice_extra_work(today.replace(day=1) - ONE_DAY)
-            self._check_prepaid_thresholds(today)
-        elif self.state in ENDED_STATES:
-            self._credit_sla_of_last_period()
-            self._invoice_final_extras(today)
-
-    def _credit_sla_of_last_period(self):
-        """Draft credit note of the SLA service credit of the last period of an ended contract
-        invoiced in advance: no invoice comes to carry it."""
-        self.ensure_one()
-        end = self.termination_date or self.date_end
-        if not end or not self.billing_in_advance:
-            return False
-        date_from, date_to = self._get_period_bounds(end)
-        period = self.env["maintenance.contract.period"].search(
-            [("contract_id", "=", self.id), ("date_start", "=", date_from)]
-        )
-        if not period:
-            return False
-        credit_note = period.credit_move_id.filtered(lambda m: m.state != "cancel")
-        if credit_note and (
-            credit_note.state != "draft"
-            or credit_note.invoice_line_ids.filtered(
-                lambda line: line.maintenance_line_kind == "sla_credit"
-            )
-        ):
-            return False
-        amount = self._get_sla_penalties(date_from, min(date_to, end))["amount"]
-        if self.currency_id.is_zero(amount):
-            return False
-        values = self._prepare_sla_credit_values(period, date_from, date_to, amount)
-        values["price_unit"] = amount  # a credit note carries a positive amount
-        if credit_note:
-            credit_note.invoice_line_ids = [Command.create(values)]
-        else:
-            move_values = self._prepare_extra_invoice_values([values], "out_refund")
-            credit_note = self.env["account.move"].create(move_values)
-            period.credit_move_id = credit_note
-        return credit_note
-
-    @api.model
-    def _cron_invoice_billing_extras(self):
-        today = fields.Date.context_today(self)
-        # ended contracts: their last SLA credit and final invoice, for a quarter after
-        # their end
-        ended_since = today - relativedelta(months=3)
-        contracts = self.search(
-            [
-                "|",
-                ("state", "=", "active"),
-                "&",
-                ("state", "in", ENDED_STATES),
-                "|",
-                ("termination_date", ">=", ended_since),
-                ("date_end", ">=", ended_since),
-            ]
-        )
-        run_batched(contracts, "_process_billing_extras", today)

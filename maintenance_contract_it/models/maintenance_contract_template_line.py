@@ -24,6 +24,6 @@ class MaintenanceContractTemplateLine(models.Model):
                 "name": self.name,
                 "quantity": self.quantity,
                 "price_unit": self.price_unit,
-                "tax_ids": [Command.set(self.product_id.taxes_id.ids)],
+                # taxes: the contract line's own, of the product in the contract's company
             }
         )

@@ -6,6 +6,7 @@ from . import (
     test_billing,
     test_billing_concurrency,
     test_billing_dates,
+    test_billing_engine,
     test_billing_extras,
     test_billing_overdue,
     test_billing_prepaid,

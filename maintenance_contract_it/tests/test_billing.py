@@ -104,10 +104,11 @@ class TestBilling(BillingCommon):
     def test_in_arrears(self):
         contract = self._billing_contract("2027-01-15", billing_in_advance=False)
         moves = self._invoice(contract, date(2027, 2, 20))
-        # only January-February is over: invoiced on 15 February
+        # only January-February is over: due on 15 February, invoiced the day the job
+        # runs (an invoice carries its date of issue)
         self.assertEqual(len(contract.period_ids), 1)
         self.assertEqual(contract.period_ids.invoice_date, date(2027, 2, 15))
-        self.assertEqual(moves.invoice_date, date(2027, 2, 15))
+        self.assertEqual(moves.invoice_date, date(2027, 2, 20))
         self.assertEqual(moves.amount_untaxed, 300.0)
 
     def test_invoice_date_offset(self):

@@ -1,6 +1,8 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, Command, api
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 from ..tools.jobs import lock_for_job
@@ -68,6 +70,9 @@ class TestBillingConcurrency(TransactionCase):
         with self.registry.cursor() as cr:
             env = self._env(cr)
             contracts = env["maintenance.contract"].browse(self.ids).exists()
+            env["mail.activity"].search(
+                [("res_model", "=", "maintenance.contract"), ("res_id", "in", self.ids)]
+            ).unlink()
             moves = env["account.move"].search([("contract_id", "in", contracts.ids)])
             moves.unlink()
             contracts.period_ids.unlink()
@@ -120,6 +125,71 @@ class TestBillingConcurrency(TransactionCase):
             self.assertEqual(lock_for_job(contracts_b).ids, [self.ids[0], self.ids[3]])
             # the claim leaves the transaction usable
             self.assertEqual(len(contracts_b.exists()), 4)
+        finally:
+            cr_a.rollback()
+            cr_b.rollback()
+            cr_a.close()
+            cr_b.close()
+
+    def test_prepaid_alert_once_from_two_transactions(self):
+        """Two interventions of one contract done at once (two users' Done buttons): the
+        80 % alert of the period is made once, and the second transaction is not aborted."""
+        with self.registry.cursor() as cr:
+            self._env(cr)["maintenance.contract"].browse(self.ids[0]).write(
+                {"prepaid_hours_mode": "period", "prepaid_hours_per_period": 10.0}
+            )
+        Contract = self.registry["maintenance.contract"]
+        ledger = {"periods": [{"date_from": DAY, "used": 8.5, "available": 10.0}], "drawn": {}}
+        activity_type = "maintenance_contract_it.mail_activity_type_prepaid_hours_80"
+        cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
+        try:
+            env_a, env_b = self._env(cr_a), self._env(cr_b)
+            contract_a = env_a["maintenance.contract"].browse(self.ids[0])
+            contract_b = env_b["maintenance.contract"].browse(self.ids[0])
+            # B's snapshot is taken before A commits
+            self.assertEqual(contract_b.state, "active")
+            with patch.object(Contract, "_get_prepaid_ledger", lambda self, day: ledger):
+                contract_a._check_prepaid_thresholds(DAY)
+                cr_a.commit()
+                contract_b._check_prepaid_thresholds(DAY)
+                contract_b._check_prepaid_thresholds(DAY)
+            cr_b.execute("SELECT 1")  # B's transaction is not aborted
+            cr_b.commit()
+        finally:
+            cr_a.close()
+            cr_b.close()
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            contract = env["maintenance.contract"].browse(self.ids[0])
+            alerts = contract.activity_ids.filtered(
+                lambda a: a.activity_type_id == env.ref(activity_type)
+            )
+            self.assertEqual(len(alerts), 1, "one alert, made by A")
+            self.assertEqual(
+                env["maintenance.contract.reminder"].search_count(
+                    [("contract_id", "=", contract.id)]
+                ),
+                1,
+            )
+
+    def test_invoice_now_on_a_contract_the_job_holds(self):
+        """A user's Invoice now on a contract the job is invoicing gets a clear error (never
+        a second invoice of its period) and can go on with another contract."""
+        cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
+        try:
+            env_a, env_b = self._env(cr_a), self._env(cr_b)
+            self.assertTrue(lock_for_job(env_a["maintenance.contract"].browse(self.ids[0])))
+            cr_b.execute("SET LOCAL lock_timeout = '3s'")
+            held, free = env_b["maintenance.contract"].browse(self.ids[:2])
+            with self.assertRaisesRegex(UserError, "being processed by another user or job"):
+                held.action_invoice_now()
+            periods = held._generate_periods(DAY)
+            self.assertEqual(len(periods), 1)
+            with self.assertRaisesRegex(UserError, "being processed by another user or job"):
+                periods.action_invoice()
+            free.action_invoice_now()
+            self.assertEqual(free.period_ids.state, "invoiced")
+            self.assertFalse(held.period_ids.move_id)
         finally:
             cr_a.rollback()
             cr_b.rollback()

@@ -6,9 +6,12 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..models.maintenance_contract_prepaid_mixin import round_up_hours
 from .common import InterventionCommon, MaintenanceSlaCommon
+
+BILLING_LOGGER = "odoo.addons.maintenance_contract_it.models.maintenance_contract_billing_mixin"
 
 
 class BillingExtrasMixin:
@@ -238,6 +241,25 @@ class TestBillingExtraWork(BillingExtrasMixin, InterventionCommon):
         self.assertEqual(invoices.partner_id, self.customer)
         self.assertEqual(intervention.invoice_id, invoices)
         self.assertEqual(intervention.part_ids.invoice_id, invoices)
+
+    def test_monthly_invoice_of_extra_work_in_a_locked_period(self):
+        """The monthly invoice of extra work is dated the day the job issues it; inside a
+        locked accounting period it is not made, the contract says why, and the next run
+        after the lock makes it."""
+        self.contract.extra_invoicing = "monthly"
+        work = self._billable_work()  # 10 March: 1 h × 80.00 + 2 × 15.00 = 110.00
+        self.contract.company_id.sale_lock_date = date(2026, 4, 2)
+        with mute_logger(BILLING_LOGGER):
+            self._run_extras_job("2026-04-02")
+        self.assertFalse(self._contract_invoices())
+        failed = self.contract.activity_ids.filtered(lambda a: a.summary == "Invoicing failed")
+        self.assertEqual(len(failed), 1)
+        self.assertIn("locked", str(failed.note))
+        self._run_extras_job("2026-04-03")
+        invoice = self._contract_invoices()
+        self.assertEqual(invoice.invoice_date, date(2026, 4, 3))
+        self.assertEqual(invoice.amount_untaxed, 110.0)
+        self.assertEqual(work.invoice_id, invoice)
 
     def test_monthly_invoice_of_extra_work_once_a_month(self):
         """One invoice of extra work per month, whatever the days the job runs; work of a

@@ -30,8 +30,12 @@ class TestBillingOverdue(BillingCommon):
         return super()._billing_contract(date_start, price, activate, partner, **values)
 
     def _posted_invoices(self, contract, day=date(2027, 3, 1)):
-        """The monthly invoices (in advance, due on their date) of January to March 2027."""
-        moves = self._invoice(contract, day)
+        """The monthly invoices (in advance, due on their date) of January to March 2027,
+        each issued by the job of its month's first day (an invoice is dated the day it is
+        issued)."""
+        moves = self.env["account.move"]
+        for month in range(1, day.month + 1):
+            moves |= self._invoice(contract, min(day, date(day.year, month, 1)))
         moves.action_post()
         return moves.sorted("invoice_date")
 
