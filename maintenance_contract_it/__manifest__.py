@@ -65,6 +65,7 @@
         "report/maintenance_contract_mrr_report_views.xml",
         "report/maintenance_contract_profitability_report_views.xml",
         "views/menus.xml",
+        "data/ir_actions_server_data.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

@@ -189,19 +189,34 @@ class MaintenanceContractPortal(CustomerPortal):
 
         Read as superuser: ``contract_sudo`` has passed :meth:`_document_check_access` and only
         the moves of this contract are read; each links to its own portal page with its
-        access token."""
+        access token.
+
+        Only the invoices of the contract's customer are listed (the database constraint
+        says so already: this holds for links made before it, or by SQL)."""
+        customer = contract_sudo.commercial_partner_id
         return (
             request.env["account.move"]
             .sudo()
             .search(
                 [
                     ("maintenance_contract_ids", "in", contract_sudo.id),
+                    ("commercial_partner_id", "=", customer.id),
                     ("move_type", "in", ("out_invoice", "out_refund")),
                     ("state", "=", "posted"),
                 ],
                 order="invoice_date desc, id desc",
             )
         )
+
+    def _filter_portal_invoices(self, invoices_sudo, contract_sudo):
+        """Checked again when the page is rendered: an invoice (and its access token) is
+        shown only if its customer is the contract's and, for a customer's contact, the
+        contact's own commercial partner."""
+        customers = contract_sudo.commercial_partner_id
+        user = request.env.user
+        if user._is_portal():
+            customers &= user.partner_id.commercial_partner_id
+        return invoices_sudo.filtered(lambda m: m.commercial_partner_id in customers)
 
     def _prepare_maintenance_contract_service_values(self, contract_sudo):
         """What the contract page shows of the service: the SLA compliance of the current
@@ -230,7 +245,9 @@ class MaintenanceContractPortal(CustomerPortal):
             )[:CONTRACT_PAGE_INTERVENTIONS],
             "intervention_count": len(interventions),
             "amendments": self._get_portal_amendments(contract_sudo),
-            "invoices": self._get_portal_invoices(contract_sudo),
+            "invoices": self._filter_portal_invoices(
+                self._get_portal_invoices(contract_sudo), contract_sudo
+            ),
             "amendment_report_available": bool(
                 request.env.ref(AMENDMENT_REPORT_XMLID, raise_if_not_found=False)
             ),

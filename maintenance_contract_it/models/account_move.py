@@ -1,5 +1,8 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
+
+from .maintenance_step_mixin import is_step
 
 
 class AccountMove(models.Model):
@@ -91,11 +94,107 @@ class AccountMove(models.Model):
         )
         return True
 
+    # Links to contracts: set by the billing code only, always to the invoice's own customer
+
+    @api.model
+    def _maintenance_links_editable(self):
+        """Whether the current write may set the links between invoices and contracts: only
+        the module's billing code (its steps) or the superuser does."""
+        return self.env.su or is_step(self.env)
+
+    def _maintenance_link_message(self):
+        return self.env._(
+            "The maintenance contract of an invoice and the billing periods of its lines are "
+            "set by the contract's invoicing only: they cannot be changed by hand."
+        )
+
+    @api.constrains("contract_id", "partner_id")
+    def _check_maintenance_contract_partner(self):
+        """The customer of an invoice is the customer of every contract it is linked to
+        (its contract, the contracts of the billing periods of its lines): one customer's
+        invoice never shows on another customer's contract or portal page."""
+        for move in self.sudo():
+            contracts = move.contract_id | move.line_ids.maintenance_period_id.contract_id
+            others = contracts.filtered(
+                lambda c, m=move: c.commercial_partner_id != m.commercial_partner_id
+            )
+            if others:
+                raise ValidationError(
+                    self.env._(
+                        "The invoice %(invoice)s of %(customer)s cannot be linked to the "
+                        "contract %(contracts)s of another customer.",
+                        invoice=move.display_name,
+                        customer=move.commercial_partner_id.display_name,
+                        contracts=", ".join(others.mapped("display_name")),
+                    )
+                )
+
+    @api.model
+    def _maintenance_mislinked_move_ids(self):
+        """Ids of the invoices whose contract links disagree with their customer (links made
+        before the constraint, or by SQL): their contract, or a line's billing period, is of
+        another customer."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.id
+                  FROM account_move m
+                  JOIN maintenance_contract c ON c.id = m.contract_id
+                 WHERE c.commercial_partner_id IS DISTINCT FROM m.commercial_partner_id
+                 UNION
+                SELECT m.id
+                  FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN maintenance_contract_period p ON p.id = l.maintenance_period_id
+                  JOIN maintenance_contract c ON c.id = p.contract_id
+                 WHERE c.commercial_partner_id IS DISTINCT FROM m.commercial_partner_id
+                """
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def action_maintenance_check_contract_links(self):
+        """Managers: list the invoices linked to a contract of another customer."""
+        move_ids = self._maintenance_mislinked_move_ids()
+        if not move_ids:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "success",
+                    "message": self.env._(
+                        "Every invoice linked to a maintenance contract is of the contract's "
+                        "customer."
+                    ),
+                },
+            }
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Invoices Linked to Another Customer's Contract"),
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "domain": [("id", "in", move_ids)],
+            "context": {"create": False},
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._maintenance_links_editable() and any(
+            vals.get("contract_id") for vals in vals_list
+        ):
+            raise UserError(self._maintenance_link_message())
+        return super().create(vals_list)
+
     def _get_maintenance_periods(self):
         """Billing periods invoiced on these invoices."""
         return self.env["maintenance.contract.period"].search([("move_id", "in", self.ids)])
 
     def write(self, vals):
+        if "contract_id" in vals and not self._maintenance_links_editable():
+            if self.filtered(lambda m: m.contract_id.id != (vals["contract_id"] or False)):
+                raise UserError(self._maintenance_link_message())
         # button_cancel and the other ways to cancel an invoice all write its state
         res = super().write(vals)
         if vals.get("state") == "cancel":

@@ -14,6 +14,7 @@ from ..tools.dates import (
 )
 from ..tools.jobs import claim_once, lock_for_user, run_batched
 from .maintenance_contract_terms import PERIODS_PER_YEAR
+from .maintenance_step_mixin import as_step
 
 CONTRACT_STATES = [
     ("draft", "Draft"),
@@ -983,7 +984,9 @@ class MaintenanceContract(models.Model):
     def _create_penalty_invoice(self, amount):
         """Draft customer invoice of an early termination penalty."""
         self.ensure_one()
-        invoice = self.env["account.move"].create(self._prepare_penalty_invoice_values(amount))
+        invoice = as_step(self.env["account.move"]).create(
+            self._prepare_penalty_invoice_values(amount)
+        )
         self.message_post(
             body=self.env._(
                 "Draft invoice of the early termination penalty created: %(amount)s.",

@@ -19,6 +19,7 @@ from ..tools.dates import (
 )
 from ..tools.jobs import BATCH_SIZE, _in_test, lock_for_job, lock_for_user, run_batched
 from .maintenance_intervention import CONSUMED_STATES
+from .maintenance_step_mixin import as_step
 
 _logger = logging.getLogger(__name__)
 
@@ -216,7 +217,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         overdue by the days its company sets (none when 0), once per invoice."""
         today = fields.Date.context_today(self)
         self._flush_contract_invoices()
-        Move = self.env["account.move"]
+        Move = as_step(self.env["account.move"])
         moves = Move
         for company in self.env["res.company"].search(
             [("maintenance_overdue_activity_days", ">", 0)]
@@ -519,7 +520,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         ``account.move.create``. With ``raise_errors`` False (scheduled job), a group whose
         invoice cannot be made is reported on its contracts and skipped. Return the
         invoices."""
-        Move = self.env["account.move"]
+        Move = as_step(self.env["account.move"])
         periods = periods.filtered(lambda p: p.state == "to_invoice")
         if not periods:
             return Move
@@ -1148,7 +1149,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
                     "analytic_distribution": line.analytic_distribution,
                 }
             )
-        credit = self.env["account.move"].create(
+        credit = as_step(self.env["account.move"]).create(
             self._prepare_invoice_values(
                 "out_refund",
                 fields.Date.context_today(self),
@@ -1394,7 +1395,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         work monthly), once: nothing when a valid invoice already carries the work up to that
         day (work recorded late waits for the next month's invoice) or when there is none."""
         self.ensure_one()
-        Move = self.env["account.move"]
+        Move = as_step(self.env["account.move"])
         # one run at a time per contract, or two would invoice the same work: skipped when
         # another run holds the contract (that run invoices the work)
         if self.extra_invoicing != "monthly" or not lock_for_job(self):
@@ -1442,7 +1443,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         invoice (a cancelled or deleted one is made again); extra work recorded after it goes
         on an invoice of its own. Return the invoice made, if any."""
         self.ensure_one()
-        Move = self.env["account.move"]
+        Move = as_step(self.env["account.move"])
         end = self._billing_end_date()
         if self.state not in ENDED_STATES or not end or today <= end:
             return Move
@@ -1529,7 +1530,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             move_values = self._prepare_invoice_values(
                 "out_refund", fields.Date.context_today(self), [values]
             )
-            credit_note = self.env["account.move"].create(move_values)
+            credit_note = as_step(self.env["account.move"]).create(move_values)
             period.credit_move_id = credit_note
         return credit_note
 

@@ -6,6 +6,7 @@ from odoo.tools import float_compare, format_date
 
 from ..tools.dates import ONE_DAY
 from .maintenance_intervention import CONSUMED_STATES
+from .maintenance_step_mixin import as_step
 
 # Kinds of covered work that draw the prepaid balance down (preventive visits are planned
 # by the contract itself and never do).
@@ -190,7 +191,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             ],
         )
         # the user's own rights on invoices apply
-        invoice = self.env["account.move"].create(values)
+        invoice = as_step(self.env["account.move"]).create(values)
         self.env["maintenance.contract.prepaid.block"].sudo().create(
             {
                 "contract_id": self.id,

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .maintenance_step_mixin import as_step, is_step
 
 # Only invoicing users read the invoice links.
 INVOICE_GROUPS = "account.group_account_invoice,account.group_account_readonly"
@@ -27,6 +30,18 @@ class MaintenanceInvoicedMixin(models.AbstractModel):
         related="invoice_line_id.move_id", string="Invoice", groups=INVOICE_GROUPS
     )
 
+    def write(self, vals):
+        if "invoice_line_id" in vals and not (self.env.su or is_step(self.env)):
+            if self.filtered(lambda r: r.invoice_line_id.id != (vals["invoice_line_id"] or False)):
+                raise UserError(
+                    self.env._(
+                        "The invoice line of billed work is set by the contract's invoicing "
+                        "and freed by cancelling its invoice only: it cannot be changed by "
+                        "hand."
+                    )
+                )
+        return super().write(vals)
+
     def _get_invoice_line_link(self):
         """Values that link an invoice line to this record (added to its line values)."""
         self.ensure_one()
@@ -38,9 +53,10 @@ class MaintenanceInvoicedMixin(models.AbstractModel):
         for line in lines.sudo():
             record = line[self._invoice_line_link_field]
             if record:
-                self.browse(record.id).invoice_line_id = line
+                as_step(self.browse(record.id)).invoice_line_id = line
 
     @api.model
     def _unlink_invoice_lines(self, moves):
         """Free the records invoiced by ``moves`` (cancelled or deleted)."""
-        self.search([("invoice_line_id.move_id", "in", moves.ids)]).invoice_line_id = False
+        invoiced = self.search([("invoice_line_id.move_id", "in", moves.ids)])
+        as_step(invoiced).invoice_line_id = False

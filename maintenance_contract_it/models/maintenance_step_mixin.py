@@ -7,6 +7,17 @@ STEP_CONTEXT_KEY = "maintenance_step"
 _STEP = object()
 
 
+def is_step(env):
+    """Whether ``env`` is the environment of a module's step (see ``as_step``)."""
+    return env.context.get(STEP_CONTEXT_KEY) is _STEP
+
+
+def as_step(records):
+    """``records`` in the environment of the module's steps: what only the module's code
+    writes (a record's status, the invoice links of the billing code) is accepted there."""
+    return records.with_context(**{STEP_CONTEXT_KEY: _STEP})
+
+
 class MaintenanceStepMixin(models.AbstractModel):
     """A status that only the record's own steps change (its buttons, wizards and scheduled
     jobs, through ``_write_step``), never a direct write (RPC, import)."""
@@ -30,7 +41,7 @@ class MaintenanceStepMixin(models.AbstractModel):
 
     def _is_step(self):
         """Whether the current write is made by one of the record's own steps."""
-        return self.env.context.get(STEP_CONTEXT_KEY) is _STEP
+        return is_step(self.env)
 
     def _write_step(self, vals):
         """Write ``vals`` as a step of the record (its status included)."""
@@ -40,7 +51,7 @@ class MaintenanceStepMixin(models.AbstractModel):
         """The records in the environment of their steps: what the step writes through it
         (the records, or the step-only records of other models, as renewal terms) is
         accepted."""
-        return self.with_context(**{STEP_CONTEXT_KEY: _STEP})
+        return as_step(self)
 
     def _state_change_message(self):
         """The error shown when the status is written directly."""

@@ -163,6 +163,23 @@ class TestPortalContractInvoices(PortalServiceCommon, HttpCase):
         self.assertNotIn(self.invoice_open.name, response.text)
         self.assertNotIn(f"/my/invoices/{self.invoice_open.id}", response.text)
 
+    def test_mislinked_invoice_not_shown(self):
+        """An invoice of customer B linked to A's contract by SQL (before the constraint) is
+        not shown to A's contact, nor is its access token handed out."""
+        self.env.cr.execute(
+            "UPDATE account_move SET contract_id = %s WHERE id = %s",
+            (self.contract.id, self.invoice_b.id),
+        )
+        self.env["account.move"].invalidate_model(["contract_id"])
+        self.invoice_b._compute_maintenance_contract_ids()
+        self.env.flush_all()
+        self.assertIn(self.contract, self.invoice_b.maintenance_contract_ids)
+        text = self._page()
+        self.assertNotIn(self.invoice_b.name, text)
+        self.assertNotIn(f"/my/invoices/{self.invoice_b.id}", text)
+        self.assertNotIn(self.invoice_b._portal_ensure_token(), text)
+        self.assertIn(self.invoice_open.name, self._invoice_rows(text))
+
     def test_contract_without_invoice(self):
         self.authenticate("mcit_portal_b", "mcit_portal_b")
         self.invoice_b.button_draft()
