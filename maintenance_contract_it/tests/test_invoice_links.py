@@ -230,5 +230,6 @@ class TestInvoiceLinks(BillingCommon, HttpCase):
         )
         action = server_action.with_context(active_model="account.move").run()
         self.assertEqual(action["res_model"], "account.move")
-        self.assertEqual(self.env["account.move"].search(action["domain"]), self.move_a | self.move_b)
-
+        self.assertEqual(
+            self.env["account.move"].search(action["domain"]), self.move_a | self.move_b
+        )
