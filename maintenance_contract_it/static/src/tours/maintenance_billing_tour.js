@@ -49,7 +49,8 @@ registry.category("web_tour.tours").add("maintenance_billing_tour", {
         },
         {
             content: "The invoice is the contract's",
-            trigger: '.o_form_view .o_field_widget[name="contract_id"] input:value("MC/")',
+            // set by the invoicing, read-only on the invoice
+            trigger: '.o_form_view .o_field_widget.o_readonly_modifier[name="contract_id"]:contains("MC/")',
         },
     ],
 });
