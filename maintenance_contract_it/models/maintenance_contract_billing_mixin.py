@@ -439,7 +439,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
     def _generate_periods(self, date):
         """Create the missing billing periods of the contracts due on ``date`` (one per
         period, catching up the missed ones); idempotent. Return the periods created."""
-        Period = self.env["maintenance.contract.period"]
+        Period = as_step(self.env["maintenance.contract.period"])
         contracts = self.filtered(lambda c: c.state in BILLED_STATES and c.date_start)
         if not contracts:
             return Period
@@ -594,7 +594,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         for period in periods.sorted(lambda p: (p.contract_id.name, p.date_start)):
             fees = period._get_fee_lines_in_force()
             period_lines = period._prepare_invoice_line_values(hints, fees=fees)
-            period.write(period._get_frozen_amounts(period_lines, fees))
+            as_step(period).write(period._get_frozen_amounts(period_lines, fees))
             lines += period_lines
         return periods.contract_id._prepare_invoice_values(
             "out_invoice", invoice_date, lines, cache=cache
@@ -1009,7 +1009,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
     def _billing_invoice_batch(self, date):
         """Generate and invoice the periods due of the claimed contracts; a contract that
         fails is reported on it and skipped."""
-        Period = self.env["maintenance.contract.period"]
+        Period = as_step(self.env["maintenance.contract.period"])
         try:
             with self.env.cr.savepoint():
                 self._generate_periods(date)
@@ -1074,12 +1074,12 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             periods = contract.period_ids.filtered(
                 lambda p, end=end: p.date_end > end and p.state != "cancelled"
             )
-            periods.filtered(
-                lambda p, end=end: p.state == "to_invoice" and p.date_start > end
+            as_step(
+                periods.filtered(lambda p, end=end: p.state == "to_invoice" and p.date_start > end)
             ).unlink()
             for period in periods.exists():
                 if period.state == "to_invoice":
-                    period.write(contract._billing_shorten_values(period, end))
+                    as_step(period).write(contract._billing_shorten_values(period, end))
                 elif period.state == "invoiced" and not period.credit_move_id:
                     contract._billing_credit_unused(period, end)
 
@@ -1174,7 +1174,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         else:
             values.update(date_end=end, prorata=period.prorata * (1 - share))
         values["amount_fee"] = period.amount_fee - credit.amount_untaxed
-        period.write(values)
+        as_step(period).write(values)
         self.message_post(
             body=self.env._(
                 "Draft credit note of the days invoiced after the end of the contract "
@@ -1531,7 +1531,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
                 "out_refund", fields.Date.context_today(self), [values]
             )
             credit_note = as_step(self.env["account.move"]).create(move_values)
-            period.credit_move_id = credit_note
+            as_step(period).credit_move_id = credit_note
         return credit_note
 
     @api.model

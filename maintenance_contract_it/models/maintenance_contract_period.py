@@ -6,6 +6,7 @@ from odoo.tools import format_date
 
 from ..tools.jobs import lock_for_user
 from .maintenance_intervention import CONSUMED_STATES
+from .maintenance_step_mixin import as_step, is_step
 
 PERIOD_STATES = [
     ("to_invoice", "To invoice"),
@@ -115,6 +116,36 @@ class MaintenanceContractPeriod(models.Model):
                 end=format_date(self.env, period.date_end),
             )
 
+    # Made, frozen and freed by the billing code only
+
+    def _check_billing_step(self, operation):
+        """Billing periods are created, changed and deleted by the contract's billing only
+        (its steps, or the superuser in its jobs): whatever their accounting rights, users
+        neither make a period by hand, nor put an invoiced one back to invoice, nor rewrite
+        its frozen amounts."""
+        if self.env.su or is_step(self.env):
+            return
+        self.check_access(operation)
+        raise UserError(
+            self.env._(
+                "Billing periods are made, invoiced and credited by the contract's invoicing "
+                "only: they cannot be created, changed or deleted by hand."
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_billing_step("create")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_billing_step("write")
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_billing_step("unlink")
+        return super().unlink()
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_invoiced(self):
         if any(period.state == "invoiced" for period in self):
@@ -162,7 +193,7 @@ class MaintenanceContractPeriod(models.Model):
         for period in self:
             fees = period._get_fee_lines_in_force()
             amounts = period._get_frozen_amounts(period._prepare_fee_line_values(fees), fees)
-            period.write({key: amounts[key] for key in ("amount_fee", "amount_fee_full")})
+            as_step(period).write({key: amounts[key] for key in ("amount_fee", "amount_fee_full")})
 
     def _get_extras_hints(self):
         """What the extras of the periods need to know, read for all of them at once (the
@@ -224,7 +255,7 @@ class MaintenanceContractPeriod(models.Model):
             lines = period._prepare_extras_line_values(hints)
             amounts = period._get_frozen_amounts(lines)
             del amounts["amount_fee"], amounts["amount_fee_full"]
-            period.write(amounts)
+            as_step(period).write(amounts)
 
     def _get_frozen_amounts(self, line_values, fees=None):
         """The amounts of the period frozen with its invoice: the sums of the subtotals of
@@ -408,7 +439,7 @@ class MaintenanceContractPeriod(models.Model):
     def _on_invoice_created(self, move):
         """Hook after the invoice ``move`` of the periods exists: the interventions and
         parts it invoices are linked to their own lines."""
-        self.write({"state": "invoiced", "move_id": move.id})
+        as_step(self).write({"state": "invoiced", "move_id": move.id})
         self.env["maintenance.contract"]._link_invoiced_records(move.invoice_line_ids)
 
     def _on_invoice_cancelled(self):
@@ -417,6 +448,6 @@ class MaintenanceContractPeriod(models.Model):
         moves = self.sudo().move_id
         self.env["maintenance.intervention"].sudo()._unlink_invoice_lines(moves)
         self.env["maintenance.intervention.part"].sudo()._unlink_invoice_lines(moves)
-        self.filtered(lambda p: p.state == "invoiced").write(
+        as_step(self.filtered(lambda p: p.state == "invoiced")).write(
             {"state": "to_invoice", "move_id": False}
         )

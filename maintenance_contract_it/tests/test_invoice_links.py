@@ -233,3 +233,65 @@ class TestInvoiceLinks(BillingCommon, HttpCase):
         self.assertEqual(
             self.env["account.move"].search(action["domain"]), self.move_a | self.move_b
         )
+
+
+@tagged("post_install", "-at_install")
+class TestBillingPeriodsByBillingOnly(BillingCommon):
+    """Billing periods are made, invoiced, freed and credited by the billing code only,
+    whatever the user's accounting rights."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.invoicing_user = new_test_user(
+            cls.env,
+            login="mcit_periods_accountant",
+            groups="account.group_account_manager,"
+            "maintenance_contract_it.group_maintenance_contract_user",
+            name="Periods Accountant",
+            lang="en_US",
+        )
+        cls.contract = cls._billing_contract("2027-01-01")
+        cls.move = cls.contract._billing_run(date(2027, 1, 1))
+        cls.period = cls.contract.period_ids
+
+    def test_invoiced_period_not_changed_by_hand(self):
+        period = self.period.with_user(self.invoicing_user)
+        self.assertEqual(period.state, "invoiced")
+        for values in (
+            {"state": "to_invoice"},
+            {"amount_fee": 1.0},
+            {"move_id": False},
+            {"date_end": "2027-01-15"},
+        ):
+            with self.subTest(values=values), self.assertRaisesRegex(UserError, "by hand"):
+                period.write(values)
+        self.assertEqual((self.period.state, self.period.amount_fee), ("invoiced", 300.0))
+
+    def test_period_not_created_or_deleted_by_hand(self):
+        Period = self.env["maintenance.contract.period"].with_user(self.invoicing_user)
+        with self.assertRaisesRegex(UserError, "by hand"):
+            Period.create(
+                {
+                    "contract_id": self.contract.id,
+                    "date_start": "2027-02-01",
+                    "date_end": "2027-02-28",
+                    "invoice_date": "2027-02-01",
+                }
+            )
+        self.contract._generate_periods(date(2027, 2, 1))
+        due = self.contract.period_ids.filtered(lambda p: p.state == "to_invoice")
+        self.assertEqual(len(due), 1)
+        with self.assertRaisesRegex(UserError, "by hand"):
+            due.with_user(self.invoicing_user).unlink()
+        self.assertTrue(due.exists())
+
+    def test_billing_steps_of_an_invoicing_user(self):
+        """The user's own steps still work: invoice now, cancel the invoice (the period is
+        to invoice again), invoice again."""
+        self.move.with_user(self.invoicing_user).button_cancel()
+        self.assertEqual(self.period.state, "to_invoice")
+        self.assertFalse(self.period.move_id)
+        self.period.with_user(self.invoicing_user).action_invoice()
+        self.assertEqual(self.period.state, "invoiced")
+        self.assertNotEqual(self.period.move_id, self.move)
