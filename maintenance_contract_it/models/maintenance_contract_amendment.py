@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
 from ..tools.jobs import lock_for_job, lock_for_user, run_batched
+from .maintenance_step_mixin import as_step
 
 _logger = logging.getLogger(__name__)
 
@@ -380,7 +381,7 @@ class MaintenanceContractAmendment(models.Model):
         for line in self.line_ids:
             label = self.env._("Fee line %(line)s", line=line._describe())
             if line.operation == "add":
-                fee = contract.line_ids.create(
+                fee = as_step(contract.line_ids).create(
                     {
                         "contract_id": contract.id,
                         "product_id": line.product_id.id,
@@ -398,10 +399,10 @@ class MaintenanceContractAmendment(models.Model):
             line.fee_line_before = fee.env["maintenance.contract.period"]._get_fee_snapshot(fee)
             before = self._format_fee(fee.quantity, fee.price_unit)
             if line.operation == "update":
-                fee.write({"quantity": line.quantity, "price_unit": line.price_unit})
+                as_step(fee).write({"quantity": line.quantity, "price_unit": line.price_unit})
                 changes.append((label, before, self._format_fee(fee.quantity, fee.price_unit)))
             else:
-                fee.unlink()
+                as_step(fee).unlink()
                 changes.append((label, before, ""))
         return changes
 

@@ -1,5 +1,19 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+from .maintenance_step_mixin import is_step
+
+# What a fee line invoices: on a contract in force, changed by an amendment or an index
+# revision only (the description and the order of the lines stay editable)
+PRICED_FIELDS = (
+    "contract_id",
+    "product_id",
+    "quantity",
+    "price_unit",
+    "tax_ids",
+    "is_prepaid_hours",
+    "prepaid_hours_quantity",
+)
 
 
 class MaintenanceContractLine(models.Model):
@@ -90,16 +104,44 @@ class MaintenanceContractLine(models.Model):
                     self.env._("The unit price of a fee line cannot be negative.")
                 )
 
+    # Prices of a contract in force
+
+    def _check_fee_change_allowed(self, contracts, operation):
+        """The fees of a contract that is no longer a draft change only through an amendment
+        or an index revision (their steps, or the superuser in the jobs): a user's direct
+        change, whatever their rights, would reprice periods not invoiced yet."""
+        if self.env.su or is_step(self.env):
+            return
+        in_force = contracts.filtered(lambda c: c.state != "draft")
+        if not in_force:
+            return
+        self.check_access(operation)
+        raise UserError(
+            self.env._(
+                "The fees of %(contracts)s, which is no longer a draft, change only through an "
+                "amendment or a price revision.",
+                contracts=", ".join(in_force.mapped("display_name")),
+            )
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
-        # what the customer signed is frozen (see maintenance.signed.document.mixin)
-        self.env["maintenance.contract"].browse(
+        contracts = self.env["maintenance.contract"].browse(
             {vals["contract_id"] for vals in vals_list if vals.get("contract_id")}
-        )._check_signed_content_editable()
+        )
+        # what the customer signed is frozen (see maintenance.signed.document.mixin)
+        contracts._check_signed_content_editable()
+        self._check_fee_change_allowed(contracts, "create")
         return super().create(vals_list)
 
     def write(self, vals):
         self.contract_id._check_signed_content_editable()
+        if any(fname in vals for fname in PRICED_FIELDS):
+            self._check_fee_change_allowed(self.contract_id, "write")
+            if vals.get("contract_id"):
+                self._check_fee_change_allowed(
+                    self.contract_id.browse(vals["contract_id"]), "write"
+                )
         res = super().write(vals)
         if "contract_id" in vals:
             self.contract_id._check_signed_content_editable()
@@ -108,3 +150,4 @@ class MaintenanceContractLine(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_signed(self):
         self.contract_id._check_signed_content_editable()
+        self._check_fee_change_allowed(self.contract_id, "unlink")

@@ -6,6 +6,7 @@ from odoo.tools import float_compare, format_date
 
 from ..tools.jobs import lock_for_user, run_batched
 from ..tools.revision import revised_price, revision_coefficient
+from .maintenance_step_mixin import as_step
 
 # Fields that customers (portal users) must not read are restricted to this group.
 USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
@@ -340,7 +341,7 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
             return log_model.browse()
         line_vals = values.pop("line_vals")
         for vals in line_vals:
-            self.line_ids.browse(vals["contract_line_id"]).price_unit = vals["price_after"]
+            as_step(self.line_ids.browse(vals["contract_line_id"])).price_unit = vals["price_after"]
         log = log_model.create(dict(values, line_ids=[Command.create(vals) for vals in line_vals]))
         self.write(
             {

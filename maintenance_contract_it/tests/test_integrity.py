@@ -212,9 +212,12 @@ class TestContractLifecycleGuard(RefusalMixin, MaintenanceContractCommon):
     def test_create_in_another_state_refused(self):
         vals = self.template._prepare_contract_values(self.customer)
         contracts = self.env["maintenance.contract"].with_user(self.user)
-        with self.assertRefused(UserError, "only change through its actions"):
+        # a contract made in force with its fee lines: the lines are refused first (fees of
+        # a contract in force change only through an amendment), or its status
+        in_force = "only change through its actions|change only through an amendment"
+        with self.assertRefused(UserError, in_force):
             contracts.create(dict(vals, state="active"))
-        with self.assertRefused(UserError, "only change through its actions"):
+        with self.assertRefused(UserError, in_force):
             contracts.with_context(default_state="terminated").create(vals)
         with self.assertRefused(UserError, "only change through its actions"):
             contracts.create(dict(vals, termination_date="2026-06-30"))
