@@ -2,12 +2,12 @@
 a user's direct change (form, RPC), whatever their rights, is refused and the periods not
 invoiced yet keep the price the customer agreed to."""
 
-import json
 from datetime import date
 
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from .test_billing import BillingCommon
@@ -94,22 +94,12 @@ class TestContractFeesInForce(BillingCommon, HttpCase):
 
     def test_portal_user_over_json_rpc(self):
         self.authenticate("mcit_fees_portal", "mcit_fees_portal")
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {
-                "model": "maintenance.contract.line",
-                "method": "write",
-                "args": [self.fee.ids, {"price_unit": 1.0}],
-                "kwargs": {},
-            },
+        params = {
+            "model": "maintenance.contract.line",
+            "method": "write",
+            "args": [self.fee.ids, {"price_unit": 1.0}],
+            "kwargs": {},
         }
-        with mute_logger("odoo.http"):
-            response = self.url_open(
-                "/web/dataset/call_kw",
-                data=json.dumps(payload),
-                headers={"Content-Type": "application/json"},
-            )
-        error = response.json()["error"]["data"]["name"]
-        self.assertEqual(error, "odoo.exceptions.AccessError")
+        with mute_logger("odoo.http"), self.assertRaisesRegex(JsonRpcException, "AccessError"):
+            self.make_jsonrpc_request("/web/dataset/call_kw", params)
         self.assertEqual(self.fee.price_unit, 300.0)
