@@ -31,6 +31,7 @@
         "data/maintenance_termination_reason_data.xml",
         "data/ir_cron_data.xml",
         "data/base_automation_data.xml",
+        "data/res_company_data.xml",
         "views/maintenance_contract_views.xml",
         "views/maintenance_contract_equipment_views.xml",
         "views/maintenance_contract_amendment_views.xml",

@@ -3,11 +3,20 @@ from collections import defaultdict
 
 import psycopg2
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 from psycopg2 import errorcodes
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare, float_round, format_amount, format_date, formatLang
+from odoo.tools import (
+    float_compare,
+    float_round,
+    format_amount,
+    format_date,
+    formatLang,
+    is_html_empty,
+    plaintext2html,
+)
 
 from ..tools.dates import (
     ONE_DAY,
@@ -668,8 +677,71 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             values["invoice_payment_term_id"] = contract.payment_term_id.id
         if contract.user_id:
             values["invoice_user_id"] = contract.user_id.id
+        narration = contract._billing_get_narration(
+            move_type,
+            invoice_partner.browse(extra["partner_id"])
+            if extra.get("partner_id")
+            else invoice_partner,
+            lines,
+            cache,
+        )
+        if narration is not None:
+            values["narration"] = narration
         values.update(extra)
         return values
+
+    def _billing_get_narration(self, move_type, invoice_partner, lines, cache=None):
+        """Terms of a contract invoice or credit note (``narration``): the terms Odoo puts on
+        the company's invoices (its *Default Terms & Conditions*, as ``account.move`` computes
+        them) followed by the company's legal mentions in the customer's language
+        (:meth:`res.company._maintenance_get_invoice_legal_mentions`), printed on the PDF and
+        carried in the Factur-X XML (``IncludedNote``). A credit note is a corrective invoice:
+        it carries the mentions of an invoice. None when the company prints no mentions:
+        Odoo then puts its own terms."""
+        self.ensure_one()
+        cache = {} if cache is None else cache
+        company = self.company_id
+        lang = invoice_partner.lang or self.env.user.lang
+        mentions = company._maintenance_get_invoice_legal_mentions(
+            lang, self._billing_get_operation_type(lines)
+        )
+        if not mentions:
+            return None
+        key = ("narration", move_type, company.id, invoice_partner.id)
+        if key not in cache:
+            # the terms account.move computes for this customer (a module extending them
+            # is followed), read on a record in memory
+            cache[key] = (
+                self.env["account.move"]
+                .with_company(company)
+                .new(
+                    {
+                        "move_type": move_type,
+                        "company_id": company.id,
+                        "partner_id": invoice_partner.id,
+                    }
+                )
+                .narration
+            )
+        terms = cache[key]
+        narration = Markup(terms) if terms and not is_html_empty(terms) else Markup()
+        return narration + Markup().join(plaintext2html(mention) for mention in mentions)
+
+    def _billing_get_operation_type(self, lines):
+        """What the invoice lines ``lines`` (values) sell, for its legal mentions:
+        ``services`` (fees, hours and lines without product), ``goods`` (only products
+        that are not services, such as the parts of an intervention) or ``mixed``."""
+        lines = [line for line in lines if line.get("display_type", "product") == "product"]
+        products = self.env["product.product"].browse(
+            {line["product_id"] for line in lines if line.get("product_id")}
+        )
+        goods = any(product.type != "service" for product in products)
+        services = any(product.type == "service" for product in products) or any(
+            not line.get("product_id") for line in lines
+        )
+        if goods and services:
+            return "mixed"
+        return "goods" if goods else "services"
 
     def _billing_get_invoice_partner(self, cache=None):
         """(invoice address, fiscal position) of the contract's customer."""

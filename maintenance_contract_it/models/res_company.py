@@ -1,4 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount, formatLang
+
+# Where the French Commercial Code applies: metropolitan France and the overseas departments
+# and collectivities under it
+FRENCH_COUNTRY_CODES = ("FR", "GF", "GP", "MQ", "RE", "YT", "BL", "MF", "PM")
 
 
 class ResCompany(models.Model):
@@ -68,3 +74,173 @@ class ResCompany(models.Model):
         help="Cost of one hour of work of a technician without an hourly cost of his own, for "
         "the profitability of the contracts.",
     )
+    # French legal mentions of the contract invoices (Code de commerce L441-9, L441-10,
+    # D441-5): printed on every invoice sent to customers, hence readable by everyone
+    maintenance_invoice_legal_mentions = fields.Boolean(
+        string="Legal Mentions on Contract Invoices",
+        help="Print on every contract invoice and credit note, in the customer's language, the "
+        "operation type, the late payment penalties and the fixed indemnity for recovery "
+        "costs (French Commercial Code, art. L441-9, L441-10 and D441-5), also carried in "
+        "the Factur-X XML. On by default for the companies in France.",
+    )
+    maintenance_late_penalty_basis = fields.Selection(
+        [
+            ("legal_x3", "Three times the legal interest rate"),
+            ("ecb_10", "ECB refinancing rate plus 10 points"),
+            ("rate", "Agreed yearly rate"),
+        ],
+        string="Late Payment Penalty Rate",
+        default="legal_x3",
+        required=True,
+        help="Rate of the late payment penalties printed on the contract invoices. Without an "
+        "agreed rate, French law applies the ECB refinancing rate plus 10 points; an agreed "
+        "rate may not be lower than three times the legal interest rate.",
+    )
+    maintenance_late_penalty_rate = fields.Float(
+        string="Agreed Penalty Rate (% per year)",
+        digits=(16, 2),
+        help="Yearly rate of the late payment penalties, when the rate is an agreed one.",
+    )
+    maintenance_recovery_indemnity = fields.Monetary(
+        string="Fixed Recovery Indemnity",
+        currency_field="currency_id",
+        help="Fixed indemnity for recovery costs owed by a professional customer who pays late "
+        "(40.00 € in France, art. D441-5 of the Commercial Code).",
+    )
+    maintenance_invoice_legal_note = fields.Text(
+        string="Other Legal Mentions",
+        translate=True,
+        help="Printed after the legal mentions on every contract invoice, in the customer's "
+        "language (for example the conditions of a discount for early payment).",
+    )
+
+    @api.constrains("maintenance_late_penalty_rate", "maintenance_recovery_indemnity")
+    def _check_maintenance_legal_mentions(self):
+        # an agreed rate of 0 is refused when an invoice prints it (the settings form
+        # writes the rate and its basis one after the other)
+        for company in self:
+            if company.maintenance_late_penalty_rate < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The late payment penalty rate of the company %(company)s cannot be "
+                        "negative.",
+                        company=company.name,
+                    )
+                )
+            if company.currency_id.compare_amounts(company.maintenance_recovery_indemnity, 0) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The fixed recovery indemnity of the company %(company)s cannot be "
+                        "negative.",
+                        company=company.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        for company, vals in zip(companies, vals_list, strict=True):
+            company._maintenance_apply_french_defaults(keep=vals)
+        return companies
+
+    def write(self, vals):
+        if "country_id" not in vals:
+            return super().write(vals)
+        # a company that becomes French gets the French defaults it has not set yet
+        not_french = self.filtered(lambda company: not company._maintenance_is_french())
+        result = super().write(vals)
+        not_french._maintenance_apply_french_defaults(keep=vals)
+        return result
+
+    def _maintenance_is_french(self):
+        """Whether the French Commercial Code applies to the company (metropolitan France
+        and the overseas departments and collectivities under it)."""
+        self.ensure_one()
+        return self.country_id.code in FRENCH_COUNTRY_CODES
+
+    def _maintenance_get_french_defaults(self):
+        """Values of the invoicing settings of a company in France."""
+        return {
+            "maintenance_invoice_legal_mentions": True,
+            "maintenance_late_penalty_basis": "legal_x3",
+            "maintenance_recovery_indemnity": 40.0,
+        }
+
+    def _maintenance_apply_french_defaults(self, keep=()):
+        """Give the French companies of ``self`` the French defaults of the settings they have
+        not set (empty, or not in ``keep``: the values being written): called when a company
+        is installed, created or becomes French, never over a value the user chose."""
+        for company in self.filtered(lambda company: company._maintenance_is_french()):
+            values = {
+                fname: value
+                for fname, value in company._maintenance_get_french_defaults().items()
+                if fname not in keep and not company[fname]
+            }
+            if values:
+                company.write(values)
+
+    @api.model
+    def _maintenance_install_french_defaults(self):
+        """At the module's installation: the French defaults of the existing companies."""
+        self.search([])._maintenance_apply_french_defaults()
+
+    def _maintenance_get_invoice_legal_mentions(self, lang, operation_type="services"):
+        """The legal mentions of a contract invoice of the company, in the language ``lang``
+        (the customer's): a list of plain texts, empty when the company prints none.
+
+        :param operation_type: ``services``, ``goods`` or ``mixed``, what the invoice sells
+        """
+        self.ensure_one()
+        if not self.maintenance_invoice_legal_mentions:
+            return []
+        company = self.with_context(lang=lang)
+        env = company.env
+        operation = {
+            "services": env._("Operation type: services"),
+            "goods": env._("Operation type: delivery of goods"),
+            "mixed": env._("Operation type: mixed (delivery of goods and services)"),
+        }[operation_type]
+        mentions = [
+            operation,
+            env._(
+                "Late payment penalties: %(rate)s, due from the day after the due date "
+                "without a reminder (French Commercial Code, art. L441-10).",
+                rate=company._maintenance_get_late_penalty_rate_text(),
+            ),
+        ]
+        if self.maintenance_recovery_indemnity:
+            mentions.append(
+                env._(
+                    "Fixed indemnity for recovery costs owed by a professional customer in "
+                    "case of late payment: %(amount)s (French Commercial Code, art. L441-10 "
+                    "and D441-5).",
+                    amount=format_amount(
+                        env, self.maintenance_recovery_indemnity, self.currency_id, lang
+                    ),
+                )
+            )
+        if company.maintenance_invoice_legal_note:
+            mentions.append(company.maintenance_invoice_legal_note.strip())
+        return mentions
+
+    def _maintenance_get_late_penalty_rate_text(self):
+        """The rate of the late payment penalties, in the context's language."""
+        self.ensure_one()
+        env = self.env
+        if self.maintenance_late_penalty_basis == "ecb_10":
+            return env._("the European Central Bank refinancing rate plus 10 points")
+        if self.maintenance_late_penalty_basis == "rate":
+            if not self.maintenance_late_penalty_rate:
+                raise UserError(
+                    env._(
+                        "The company %(company)s prints an agreed late payment penalty rate "
+                        "on its contract invoices but the rate is not set: set it in the "
+                        "settings of the maintenance contracts.",
+                        company=self.name,
+                    )
+                )
+            return env._(
+                "%(rate)s %% per year",
+                rate=formatLang(env, self.maintenance_late_penalty_rate, digits=2),
+            )
+        return env._("three times the French legal interest rate")

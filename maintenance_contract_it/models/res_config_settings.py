@@ -40,3 +40,18 @@ class ResConfigSettings(models.TransientModel):
     maintenance_hourly_cost = fields.Monetary(
         related="company_id.maintenance_hourly_cost", readonly=False
     )
+    maintenance_invoice_legal_mentions = fields.Boolean(
+        related="company_id.maintenance_invoice_legal_mentions", readonly=False
+    )
+    maintenance_late_penalty_basis = fields.Selection(
+        related="company_id.maintenance_late_penalty_basis", readonly=False
+    )
+    maintenance_late_penalty_rate = fields.Float(
+        related="company_id.maintenance_late_penalty_rate", readonly=False
+    )
+    maintenance_recovery_indemnity = fields.Monetary(
+        related="company_id.maintenance_recovery_indemnity", readonly=False
+    )
+    maintenance_invoice_legal_note = fields.Text(
+        related="company_id.maintenance_invoice_legal_note", readonly=False
+    )

@@ -22,6 +22,7 @@ from . import (
     test_integrity,
     test_intervention,
     test_intervention_tour,
+    test_invoice_mentions,
     test_jobs_concurrency,
     test_lifecycle,
     test_mrr_report,

@@ -43,6 +43,12 @@ PUBLIC_FIELDS = {
         "maintenance_extra_product_id": "product sold to customers",
         "maintenance_activate_on_signature": "signing setting",
         "maintenance_overdue_activity_days": "reminder setting",
+        # printed on every invoice the customer receives
+        "maintenance_invoice_legal_mentions": "legal mention printed on invoices",
+        "maintenance_late_penalty_basis": "legal mention printed on invoices",
+        "maintenance_late_penalty_rate": "legal mention printed on invoices",
+        "maintenance_recovery_indemnity": "legal mention printed on invoices",
+        "maintenance_invoice_legal_note": "legal mention printed on invoices",
     },
     "res.users": {},
 }
