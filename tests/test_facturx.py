@@ -137,3 +137,48 @@ class TestFacturX(test_billing.BillingCommon):
             tree.findtext(f"{SETTLEMENT}/ram:InvoiceCurrencyCode", namespaces=NS),
             move.currency_id.name,
         )
+
+    def _included_notes(self, move):
+        content, errors = self.env["account.edi.xml.cii"]._export_invoice(move)
+        self.assertFalse(errors)
+        tree = etree.fromstring(content)
+        return " ".join(
+            " ".join(
+                tree.xpath(
+                    "rsm:ExchangedDocument/ram:IncludedNote/ram:Content/text()", namespaces=NS
+                )
+            ).split()
+        )
+
+    def test_legal_mentions_in_the_facturx_xml(self):
+        """The French legal mentions of the invoice (its terms) are its Factur-X note, in the
+        customer's language."""
+        self.company.write(
+            {
+                "maintenance_invoice_legal_mentions": True,
+                "maintenance_late_penalty_basis": "legal_x3",
+                "maintenance_recovery_indemnity": 40.0,
+            }
+        )
+        french_customer = self.customer.copy({"name": "Société Lyonnaise (test)", "lang": "fr_FR"})
+        moves = self.env["account.move"]
+        for partner in (self.customer, french_customer):
+            contract = self._billing_contract("2026-04-01", partner=partner)
+            moves |= contract._billing_run(date(2026, 4, 1))
+        moves.action_post()
+        english, french = moves
+        notes = self._included_notes(english)
+        self.assertIn("Operation type: services", notes)
+        self.assertIn(
+            "Late payment penalties: three times the French legal interest rate, due from the "
+            "day after the due date without a reminder (French Commercial Code, art. L441-10).",
+            notes,
+        )
+        self.assertIn("Fixed indemnity for recovery costs owed by a professional customer", notes)
+        self.assertIn("40.00", notes)
+        notes = self._included_notes(french)
+        self.assertIn("Catégorie de l'opération : prestation de services", notes)
+        self.assertIn("Pénalités de retard : trois fois le taux d'intérêt légal", notes)
+        self.assertIn("Indemnité forfaitaire pour frais de recouvrement", notes)
+        self.assertIn("40,00", notes)
+        self.assertNotIn("Late payment", notes)
