@@ -1597,6 +1597,11 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         )
         values["price_unit"] = amount  # a credit note carries a positive amount
         if credit_note:
+            # the line joins the credit note of the unused days: taxes mapped by its fiscal
+            # position, income account and analytic account, as every line of the header
+            values = self._billing_finalize_line_values(
+                values, credit_note.fiscal_position_id, credit_note.journal_id, {}
+            )
             credit_note.invoice_line_ids = [Command.create(values)]
         else:
             move_values = self._prepare_invoice_values(

@@ -473,3 +473,79 @@ class TestBillingSlaCredit(BillingExtrasMixin, MaintenanceSlaCommon):
             ),
             1,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSlaCreditOnTheCreditNote(BillingExtrasMixin, MaintenanceSlaCommon):
+    """The SLA credit of the last period of a contract ended early joins the draft credit note
+    of its unused days: its line is finalized as every line of the header (taxes mapped by
+    the fiscal position, income account, analytic account)."""
+
+    @classmethod
+    def _create_active_contract(cls, **values):
+        if not hasattr(cls, "fiscal_position"):
+            cls.company.maintenance_analytic_account = True
+            cls.tax_domestic = cls.env["account.tax"].create(
+                {"name": "VAT 20% (SLA test)", "amount": 20.0, "type_tax_use": "sale"}
+            )
+            cls.tax_export = cls.env["account.tax"].create(
+                {"name": "VAT 0% export (SLA test)", "amount": 0.0, "type_tax_use": "sale"}
+            )
+            cls.product.taxes_id = cls.tax_domestic
+            cls.fiscal_position = cls.env["account.fiscal.position"].create(
+                {
+                    "name": "Export (SLA test)",
+                    "tax_ids": [
+                        Command.create(
+                            {
+                                "tax_src_id": cls.tax_domestic.id,
+                                "tax_dest_id": cls.tax_export.id,
+                            }
+                        )
+                    ],
+                }
+            )
+            cls.customer.property_account_position_id = cls.fiscal_position
+        return super()._create_active_contract(**values)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time("2026-03-02 09:00:00"):  # Monday 10:00 Paris
+            cls.ticket = cls._create_ticket(priority="3")
+        with freeze_time("2026-03-02 10:30:00"):  # response 0.5 h late
+            cls.ticket.with_user(cls.agent).message_post(
+                body="On it", message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+        with freeze_time("2026-03-02 15:00:00"):  # resolution 1 h late
+            cls.ticket.stage_id = cls.stage_done
+        cls.march = cls._create_period(cls.contract, "2026-03-01", "2026-03-31")
+
+    def test_sla_credit_line_on_the_credit_note_of_unused_days(self):
+        move = self._invoice(self.march)
+        self.assertEqual(move.fiscal_position_id, self.fiscal_position)
+        self.assertEqual(move.invoice_line_ids.tax_ids, self.tax_export)
+        with freeze_time("2026-03-10"):
+            self.contract._record_notice(
+                {
+                    "notice_date": date(2026, 3, 1),
+                    "notice_given_by": "customer",
+                    "notice_channel": "email",
+                    "termination_date": date(2026, 3, 20),
+                    "early_termination": True,
+                }
+            )
+        credit_note = self.march.credit_move_id
+        self.assertEqual(credit_note.state, "draft")
+        self.contract._write_step({"state": "terminated"})
+        self._run_extras_job("2026-04-02")
+        line = credit_note.invoice_line_ids.filtered(
+            lambda line: line.maintenance_line_kind == "sla_credit"
+        )
+        self.assertEqual(len(line), 1)
+        self.assertEqual(self.march.credit_move_id, credit_note)
+        self.assertEqual(line.tax_ids, self.tax_export)
+        self.assertEqual(line.account_id, credit_note.journal_id.default_account_id)
+        analytic = self.contract.analytic_account_id
+        self.assertTrue(analytic)
+        self.assertEqual(line.analytic_distribution, {str(analytic.id): 100})
