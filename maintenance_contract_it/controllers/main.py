@@ -331,8 +331,12 @@ class MaintenanceContractPortal(CustomerPortal):
         return timezone_label(request.env, self._get_portal_timezone(document))
 
     def _get_portal_datetime_formatter(self, document=None):
-        """A function formatting a UTC datetime in the portal user's timezone and language."""
+        """A function formatting a UTC datetime in the portal user's timezone and language.
+
+        The page is rendered in that zone too: the datetimes it shows with ``t-field``
+        (helpdesk_mgmt's dates of a ticket) are in the same zone as the others."""
         tz = self._get_portal_timezone(document)
+        request.update_context(tz=tz)
         env = request.env
 
         def format_portal_datetime(value):

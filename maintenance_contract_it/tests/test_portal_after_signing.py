@@ -9,6 +9,7 @@ from lxml import html as lxml_html
 
 from odoo import http
 from odoo.tests import HttpCase, tagged
+from odoo.tools import format_datetime
 
 from .test_portal_service import PortalServiceCommon
 from .test_portal_signing import SIGNATURE, PortalSigningCommon
@@ -322,3 +323,8 @@ class TestPortalNewTicket(PortalServiceCommon, HttpCase):
         self.authenticate("mcit_portal_a", "mcit_portal_a")
         response = self.url_open(f"/my/ticket/{self.ticket.id}")
         self.assertIn("Paris time", page_text(response, css_class="o_mcit_timezone"))
+        # helpdesk_mgmt's own dates of the ticket in the same zone
+        created = format_datetime(
+            self.env, self.ticket.create_date, tz="Europe/Paris", dt_format=False, lang_code="en_US"
+        )
+        self.assertIn(created, page_text(response))
