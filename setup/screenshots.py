@@ -187,6 +187,12 @@ def main():
             "#contract_parties",
         )
         browser.shoot(f"{base}/my/ticket/{ticket_id}", f"{output}/portal_ticket.png", "#wrap")
+        # the new ticket form: the urgency and the SLA targets of the contract
+        browser.shoot(
+            f"{base}/new/ticket?contract_id={contract_id}",
+            f"{output}/portal_new_ticket.png",
+            "#o_mcit_sla_targets",
+        )
         browser.shoot(
             f"{base}/my/interventions/{intervention_id}",
             f"{output}/portal_intervention.png",

@@ -7,6 +7,8 @@ from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 from odoo.tools import consteq, format_datetime, str2bool
 
+from ..tools.timezones import contact_timezone, timezone_label
+
 REPORT_XMLID = "maintenance_contract_it.maintenance_contract_report_action"
 AMENDMENT_REPORT_XMLID = "maintenance_contract_it.action_report_maintenance_contract_amendment"
 # Amendments and interventions a customer may read (as the portal record rules say).
@@ -70,11 +72,14 @@ class MaintenanceContractPortal(CustomerPortal):
 
     def _get_maintenance_contract_domain(self):
         """Contracts listed on the portal; the record rules restrict them to the user's
-        commercial partner and hide drafts."""
+        commercial partner and hide the drafts not sent for signature (proposals are
+        listed, signed or not)."""
         partner = request.env.user.partner_id
         return [
             ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+            "|",
             ("state", "!=", "draft"),
+            ("signature_requested", "=", True),
         ]
 
     def _get_maintenance_contract_searchbar_sortings(self):
@@ -225,6 +230,18 @@ class MaintenanceContractPortal(CustomerPortal):
         ``contract_sudo`` comes from :meth:`_document_check_access`; only what belongs to
         this contract is read from it."""
         today = fields.Date.context_today(contract_sudo)
+        values = {
+            "is_proposal": bool(contract_sudo._portal_proposal_status()),
+            "format_portal_datetime": self._get_portal_datetime_formatter(contract_sudo),
+            "portal_timezone_label": self._get_portal_timezone_label(contract_sudo),
+            "billing_frequency_label": self._get_billing_frequency_label(contract_sudo),
+            "sla_compliance_started": bool(
+                contract_sudo.date_start and contract_sudo.date_start <= today
+            ),
+        }
+        if values["is_proposal"]:
+            # before signing: what the customer signs, no service yet
+            return values
         period_start, period_end = contract_sudo._get_period_bounds(today)
         tickets = contract_sudo.ticket_ids
         interventions = contract_sudo.intervention_ids.filtered(
@@ -233,27 +250,28 @@ class MaintenanceContractPortal(CustomerPortal):
         open_tickets = tickets.filtered(lambda t: not t.closed).sorted(
             lambda t: (t.sla_resolution_deadline or fields.Datetime.now(), t.id)
         )
-        return {
-            "period_start": period_start,
-            "period_end": period_end,
-            "sla_compliance": self._get_sla_compliance(
-                contract_sudo, tickets, period_start, period_end
-            ),
-            "open_tickets": open_tickets,
-            "interventions": interventions.sorted(
-                lambda i: (i.date or fields.Date.today(), i.id), reverse=True
-            )[:CONTRACT_PAGE_INTERVENTIONS],
-            "intervention_count": len(interventions),
-            "amendments": self._get_portal_amendments(contract_sudo),
-            "invoices": self._filter_portal_invoices(
-                self._get_portal_invoices(contract_sudo), contract_sudo
-            ),
-            "amendment_report_available": bool(
-                request.env.ref(AMENDMENT_REPORT_XMLID, raise_if_not_found=False)
-            ),
-            "billing_frequency_label": self._get_billing_frequency_label(contract_sudo),
-            "format_portal_datetime": self._get_portal_datetime_formatter(),
-        }
+        return dict(
+            values,
+            **{
+                "period_start": period_start,
+                "period_end": period_end,
+                "sla_compliance": self._get_sla_compliance(
+                    contract_sudo, tickets, period_start, period_end
+                ),
+                "open_tickets": open_tickets,
+                "interventions": interventions.sorted(
+                    lambda i: (i.date or fields.Date.today(), i.id), reverse=True
+                )[:CONTRACT_PAGE_INTERVENTIONS],
+                "intervention_count": len(interventions),
+                "amendments": self._get_portal_amendments(contract_sudo),
+                "invoices": self._filter_portal_invoices(
+                    self._get_portal_invoices(contract_sudo), contract_sudo
+                ),
+                "amendment_report_available": bool(
+                    request.env.ref(AMENDMENT_REPORT_XMLID, raise_if_not_found=False)
+                ),
+            },
+        )
 
     def _get_sla_compliance(self, contract_sudo, tickets, period_start, period_end):
         """Targets met and missed per target (response, resolution) among the tickets whose
@@ -287,16 +305,38 @@ class MaintenanceContractPortal(CustomerPortal):
             "yearly": request.env._("per year"),
         }.get(contract_sudo.billing_frequency, "")
 
-    def _get_portal_timezone(self, document=None):
-        """The timezone of the portal user, or of the customer of a document opened through
-        an access token."""
+    def _get_portal_partner_for(self, document=None):
+        """The contact reading the page: the portal user, or the customer of a document
+        opened through an access token."""
         user = request.env.user
-        partner = user.partner_id if not user._is_public() else document and document.partner_id
-        return (partner and partner.tz) or "UTC"
+        if not user._is_public():
+            return user.partner_id
+        return document.partner_id if document else request.env["res.partner"]
+
+    def _get_portal_timezone(self, document=None):
+        """The time zone of the contact reading the page (see :meth:`_get_portal_partner_for`):
+        theirs, else the zone of the document's support calendar, else the company's."""
+        partner = self._get_portal_partner_for(document)
+        calendar = None
+        if document and hasattr(document, "_get_portal_calendar"):
+            calendar = document._get_portal_calendar()
+        elif document and "contract_id" in document:
+            # a ticket or an intervention: its contract's support hours
+            calendar = document.sudo().contract_id.sla_policy_id.calendar_id
+        company = document.company_id if document and "company_id" in document else None
+        return contact_timezone(partner, company or request.env.company, calendar)
+
+    def _get_portal_timezone_label(self, document=None):
+        """The name of that zone for people, in the page's language ("Paris time")."""
+        return timezone_label(request.env, self._get_portal_timezone(document))
 
     def _get_portal_datetime_formatter(self, document=None):
-        """A function formatting a UTC datetime in the portal user's timezone and language."""
+        """A function formatting a UTC datetime in the portal user's timezone and language.
+
+        The page is rendered in that zone too: the datetimes it shows with ``t-field``
+        (helpdesk_mgmt's dates of a ticket) are in the same zone as the others."""
         tz = self._get_portal_timezone(document)
+        request.update_context(tz=tz)
         env = request.env
 
         def format_portal_datetime(value):

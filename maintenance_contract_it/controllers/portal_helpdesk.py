@@ -3,9 +3,24 @@ from werkzeug.exceptions import Forbidden
 from odoo import http
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
 from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
+from ..models.maintenance_sla_policy import HELPDESK_PRIORITIES
 from .main import MaintenanceContractPortal
+
+# Why a new ticket is refused: the codes of the messages of the form (never text of the URL).
+TICKET_REFUSALS = ("contract", "equipment", "priority", "invalid")
+
+
+class TicketRefused(Exception):
+    """A new ticket the customer may not open as typed: ``code`` is one of
+    ``TICKET_REFUSALS``, ``detail`` the message of a validation error of the ticket."""
+
+    def __init__(self, code, detail=None):
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
 
 
 def portal_active_contracts():
@@ -37,7 +52,7 @@ class MaintenanceContractPortalHelpdesk(CustomerPortalHelpdesk, MaintenanceContr
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
         values["format_portal_datetime"] = self._get_portal_datetime_formatter(ticket)
-        values["portal_timezone"] = self._get_portal_timezone(ticket)
+        values["portal_timezone"] = self._get_portal_timezone_label(ticket)
         return values
 
     @http.route()
@@ -45,7 +60,7 @@ class MaintenanceContractPortalHelpdesk(CustomerPortalHelpdesk, MaintenanceContr
         response = super().portal_my_tickets(*args, **kw)
         if hasattr(response, "qcontext"):
             response.qcontext["format_portal_datetime"] = self._get_portal_datetime_formatter()
-            response.qcontext["portal_timezone"] = self._get_portal_timezone()
+            response.qcontext["portal_timezone"] = self._get_portal_timezone_label()
         return response
 
 
@@ -67,9 +82,55 @@ class MaintenanceContractTicketController(HelpdeskTicketController):
                 "selected_contract": selected_contract,
                 "covered_equipment": equipment,
                 "selected_equipment": selected_equipment,
+                "ticket_priorities": self._get_portal_ticket_priorities(),
+                "selected_priority": kw.get("priority")
+                if kw.get("priority") in dict(HELPDESK_PRIORITIES)
+                else "1",
+                "sla_targets": self._get_portal_sla_targets(selected_contract or contracts),
             }
         )
         return values
+
+    def _get_portal_ticket_priorities(self):
+        """The urgencies the customer chooses from: helpdesk priorities, in their language."""
+        Ticket = request.env["helpdesk.ticket"]
+        return Ticket._fields["priority"]._description_selection(Ticket.env)
+
+    def _get_portal_sla_targets(self, contracts):
+        """The response and resolution targets of each SLA policy of ``contracts``, by
+        priority: a list of (policy, contracts, {priority: target line}), read as superuser
+        (the customer reads their own contracts' service levels on the contract page)."""
+        targets = []
+        for policy, policy_contracts in contracts.sudo().grouped("sla_policy_id").items():
+            if policy:
+                lines = {line.priority: line for line in policy.line_ids}
+                targets.append((policy, policy_contracts, lines))
+        return targets
+
+    @http.route()
+    def submit_ticket(self, **kw):
+        """A refused ticket comes back to the form, with the reason and what was typed;
+        nothing of it is kept."""
+        try:
+            with request.env.cr.savepoint():
+                return super().submit_ticket(**kw)
+        except TicketRefused as refused:
+            return self._render_refused_ticket(refused.code, kw, refused.detail)
+        except (UserError, ValidationError) as error:
+            return self._render_refused_ticket("invalid", kw, error.args[0])
+
+    def _render_refused_ticket(self, code, kw, detail=None):
+        values = self._get_create_new_ticket_values(**kw)
+        values.update(
+            {
+                "ticket_refusal": code if code in TICKET_REFUSALS else "invalid",
+                "ticket_refusal_detail": detail,
+                "ticket_form": {
+                    key: kw.get(key) or "" for key in ("subject", "description", "category", "team")
+                },
+            }
+        )
+        return request.render("helpdesk_mgmt.portal_create_ticket", values)
 
     @http.route()
     def support_ticket_close(self, **kw):
@@ -82,6 +143,11 @@ class MaintenanceContractTicketController(HelpdeskTicketController):
 
     def _prepare_submit_ticket_vals(self, **kw):
         vals = super()._prepare_submit_ticket_vals(**kw)
+        priority = kw.get("priority")
+        if priority:
+            if priority not in dict(HELPDESK_PRIORITIES):
+                raise TicketRefused("priority")
+            vals["priority"] = priority
         contract_id = parse_id(kw.get("contract_id"))
         equipment_id = parse_id(kw.get("equipment_id"))
         if not (contract_id or equipment_id):
@@ -90,12 +156,10 @@ class MaintenanceContractTicketController(HelpdeskTicketController):
         contracts = portal_active_contracts()
         contract = contracts.filtered(lambda c: c.id == contract_id)
         if contract_id and not contract:
-            raise Forbidden(request.env._("This contract is not one of your active contracts."))
+            raise TicketRefused("contract")
         equipment = (contract or contracts).equipment_ids.filtered(lambda e: e.id == equipment_id)
         if equipment_id and not equipment:
-            raise Forbidden(
-                request.env._("This equipment is not covered by one of your active contracts.")
-            )
+            raise TicketRefused("equipment")
         if equipment:
             vals["equipment_id"] = equipment.id
             contract = contract or contracts.filtered(lambda c: equipment in c.equipment_ids)[:1]

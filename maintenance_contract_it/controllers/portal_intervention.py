@@ -127,7 +127,7 @@ class MaintenanceInterventionPortal(MaintenanceContractPortalHelpdesk):
                 "intervention": intervention_sudo,
                 "page_name": "maintenance_intervention",
                 "format_portal_datetime": self._get_portal_datetime_formatter(intervention_sudo),
-                "portal_timezone": self._get_portal_timezone(intervention_sudo),
+                "portal_timezone": self._get_portal_timezone_label(intervention_sudo),
             },
             "my_maintenance_interventions_history",
             False,

@@ -38,6 +38,8 @@ class MaintenanceContractSigningPortal(MaintenanceContractPortal):
                     if kwargs.get("message") in PORTAL_MESSAGES
                     else False,
                     "refuse_error": kwargs.get("refuse_error"),
+                    "format_portal_datetime": self._get_portal_datetime_formatter(document),
+                    "portal_timezone_label": self._get_portal_timezone_label(document),
                 }
             )
         return values
@@ -211,22 +213,36 @@ class MaintenanceContractSigningPortal(MaintenanceContractPortal):
     # Notice
 
     def _get_notice_contract(self, contract_id):
-        """The contract on which the logged-in contact may give notice (sudo), or None: the
-        contact must read the contract by the record rules (no access token) and be allowed
-        to give notice."""
+        """The contract the logged-in contact reads by the record rules (no access token),
+        as superuser, or None."""
         try:
-            contract_sudo = self._document_check_access("maintenance.contract", contract_id)
+            return self._document_check_access("maintenance.contract", contract_id)
         except (AccessError, MissingError):
             return None
-        if not contract_sudo._portal_can_give_notice(request.env.user.partner_id):
-            return None
-        return contract_sudo
+
+    def _render_notice_refused(self, contract_sudo, refusal):
+        """The notice page of a contact who may not give notice: why (``refusal``, a code
+        of ``_portal_notice_refusal``), and whom to ask."""
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "contract": contract_sudo,
+                "page_name": "maintenance_contract",
+                "notice_refusal": refusal,
+                "notice_contact": contract_sudo.user_id.partner_id
+                or contract_sudo.company_id.partner_id,
+            }
+        )
+        return request.render("maintenance_contract_it.portal_maintenance_contract_notice", values)
 
     @http.route(["/my/contracts/<int:contract_id>/notice"], type="http", auth="user", website=True)
     def portal_maintenance_contract_notice(self, contract_id, **kw):
         contract_sudo = self._get_notice_contract(contract_id)
         if not contract_sudo:
             return request.redirect("/my")
+        refusal = contract_sudo._portal_notice_refusal(request.env.user.partner_id)
+        if refusal:
+            return self._render_notice_refused(contract_sudo, refusal)
         today = fields.Date.context_today(contract_sudo)
         end_date = contract_sudo._portal_get_notice_end_date()
         values = self._prepare_portal_layout_values()
@@ -249,10 +265,12 @@ class MaintenanceContractSigningPortal(MaintenanceContractPortal):
         website=True,
     )
     def portal_maintenance_contract_notice_confirm(self, contract_id, **kw):
-        try:
-            contract_sudo = self._document_check_access("maintenance.contract", contract_id)
-        except (AccessError, MissingError):
+        contract_sudo = self._get_notice_contract(contract_id)
+        if not contract_sudo:
             return request.redirect("/my")
+        refusal = contract_sudo._portal_notice_refusal(request.env.user.partner_id)
+        if refusal:
+            return self._render_notice_refused(contract_sudo, refusal)
         try:
             with request.env.cr.savepoint():
                 contract_sudo._portal_give_notice(request.env.user.partner_id)

@@ -25,4 +25,24 @@ class MailComposeMessage(models.TransientModel):
         notices.maintenance_revision_id.contract_id.check_access("write")
         result = super()._action_send_mail(auto_commit=auto_commit)
         notices.maintenance_revision_id.sudo().notice_sent = True
+        self._mark_signature_requested()
         return result
+
+    def _mark_signature_requested(self):
+        """A draft whose signature request email was sent is a proposal: the customer's
+        contacts see it on the portal (``signature_requested``)."""
+        for composer in self:
+            Model = self.env[composer.model] if composer.model in self.env else None
+            if (
+                Model is None
+                or "signature_requested" not in Model._fields
+                or not composer.template_id
+            ):
+                continue
+            documents = Model.browse(composer._evaluate_res_ids() or []).exists()
+            for document in documents:
+                template = self.env.ref(
+                    document._get_signature_mail_template_xmlid(), raise_if_not_found=False
+                )
+                if template == composer.template_id and document._has_to_be_signed():
+                    document.sudo().signature_requested = True

@@ -1200,17 +1200,45 @@ class MaintenanceContract(models.Model):
                 )
         self._schedule_signature_activity(self.env._("Signed by the customer: activate"), note=note)
 
+    def _get_portal_calendar(self):
+        return self.sla_policy_id.calendar_id
+
+    def _portal_proposal_status(self):
+        """What a customer's contact reads of a draft: ``to_sign`` (a proposal awaiting their
+        signature), ``signed`` (signed, awaiting activation), or False (not a proposal)."""
+        self.ensure_one()
+        contract = self.sudo()
+        if contract.state != "draft":
+            return False
+        return "signed" if contract.signature else "to_sign"
+
+    def _portal_notice_refusal(self, partner):
+        """Why ``partner`` (a contact of the customer) may not give notice on the portal, as
+        a message code of the notice page, or False when they may:
+
+        - ``notice_given``: notice was already given;
+        - ``not_active``: the contract is not in force;
+        - ``no_tacit_renewal``: it ends by itself at the end of its term;
+        - ``not_allowed``: the contact is not one of those allowed to give notice."""
+        self.ensure_one()
+        if self.termination_date:
+            return "notice_given"
+        if self.state != "active":
+            return "not_active"
+        if not self.tacit_renewal:
+            return "no_tacit_renewal"
+        if not (
+            partner
+            and partner.commercial_partner_id == self.commercial_partner_id
+            and partner.sudo().maintenance_can_give_notice
+        ):
+            return "not_allowed"
+        return False
+
     def _portal_can_give_notice(self, partner):
         """Whether ``partner`` (a contact of the customer) may give notice on the portal."""
         self.ensure_one()
-        return bool(
-            partner
-            and self.state == "active"
-            and self.tacit_renewal
-            and not self.termination_date
-            and partner.commercial_partner_id == self.commercial_partner_id
-            and partner.sudo().maintenance_can_give_notice
-        )
+        return not self._portal_notice_refusal(partner)
 
     def _portal_get_notice_end_date(self):
         """Effective end of the contract if the customer gives notice today."""

@@ -508,6 +508,9 @@ class MaintenanceContractAmendment(models.Model):
     def _get_signature_account_manager(self):
         return self.contract_id.user_id
 
+    def _get_portal_calendar(self):
+        return self.contract_id.sla_policy_id.calendar_id
+
     def _get_signature_activity_record(self):
         # amendments have no activities: the to-do goes on their contract
         return self.contract_id

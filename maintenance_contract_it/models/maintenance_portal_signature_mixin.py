@@ -4,6 +4,8 @@ from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_datetime
 
+from ..tools.timezones import contact_timezone, format_local_datetime
+
 # Fields that customers (portal users) must not read are restricted to this group: the
 # portal page shows the signature through the controller, after its access checks.
 USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
@@ -28,6 +30,13 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
     )
     signed_by = fields.Char(copy=False, readonly=True, groups=USER_GROUP)
     signed_on = fields.Datetime(copy=False, readonly=True, groups=USER_GROUP)
+    signature_requested = fields.Boolean(
+        string="Sent for Signature",
+        readonly=True,
+        copy=False,
+        help="The signature request was emailed to the customer: the draft is a proposal "
+        "that the customer's contacts see on the portal, until the request is withdrawn.",
+    )
 
     # Hooks of the models
 
@@ -46,6 +55,11 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
     def _on_portal_signed(self):
         """What signing does to the document (run as superuser, after the checks)."""
         raise NotImplementedError
+
+    def _get_portal_calendar(self):
+        """The support calendar whose zone the customer's contacts read times in when they
+        have none of their own (empty: the company's zone)."""
+        return self.env["resource.calendar"]
 
     # Hooks of maintenance.signed.document.mixin
 
@@ -104,7 +118,7 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
                     )
                 )
         for document in self:
-            document.sudo().access_token = False
+            document.sudo().write({"access_token": False, "signature_requested": False})
             document.message_post(
                 body=self.env._(
                     "Signature request withdrawn by %(user)s: the link sent to the customer "
@@ -141,6 +155,19 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
                 )
             )
 
+    def _portal_timezone(self, partner):
+        """The time zone in which ``partner`` (a contact of the customer) reads the times of
+        the document."""
+        self.ensure_one()
+        return contact_timezone(partner, self.company_id, self._get_portal_calendar())
+
+    def _portal_format_datetime(self, value, partner):
+        """``value`` (UTC) as ``partner`` reads it: their language, date format and time
+        zone, the zone named ("07/12/2026 08:30 (heure de La Réunion)")."""
+        self.ensure_one()
+        lang = partner.lang or self.partner_id.lang or self.env.lang
+        return format_local_datetime(self.env, value, self._portal_timezone(partner), lang)
+
     def _lock_for_portal_update(self):
         """Lock the document's row so that two notices sent at once cannot both pass the
         checks: the second waits, then sees the first (signatures: ``_lock_for_signing``)."""
@@ -165,9 +192,9 @@ class MaintenancePortalSignatureMixin(models.AbstractModel):
         filename = self.env._("%(document)s - signed.pdf", document=self.display_name)
         message = self.message_post(
             body=self.env._(
-                "Signed online by %(name)s on %(date)s (UTC) from the IP address %(ip)s.",
+                "Signed online by %(name)s on %(date)s from the IP address %(ip)s.",
                 name=name,
-                date=fields.Datetime.to_string(now),
+                date=self._portal_format_datetime(now, partner),
                 ip=ip_address or self.env._("unknown"),
             ),
             attachments=[(filename.replace("/", "-"), pdf)],

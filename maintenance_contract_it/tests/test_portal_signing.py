@@ -190,7 +190,11 @@ class TestPortalSigning(PortalSigningCommon):
         self.assertEqual(len(message), 1)
         self.assertIn("Claire Durand", message.body)
         self.assertIn("127.0.0.1", message.body)
-        self.assertIn(fields.Datetime.to_string(draft.signed_on), message.body)
+        # in the contact's zone (none: the support calendar's), named for people
+        self.assertIn(
+            draft._portal_format_datetime(draft.signed_on, self.customer_contact), message.body
+        )
+        self.assertIn("(Paris time)", message.body)
         self.assertEqual(len(message.attachment_ids), 1)
         self.assertIn("signed", message.attachment_ids.name)
         # the page shows the signature, and no more signing
@@ -429,7 +433,7 @@ class TestPortalNotice(PortalSigningCommon):
         self._post(f"{self._notice_url(self.active)}/confirm")
         notice_messages = len(self.active.message_ids)
         response = self._post(f"{self._notice_url(self.active)}/confirm")
-        self.assertIn("o_mcit_notice_error", response.text)
+        self.assertIn("o_mcit_notice_refused", response.text)
         self.assertIn("Notice was already given", response.text)
         self.assertEqual(len(self.active.message_ids), notice_messages)
         response = self.url_open(self._notice_url(self.active))
@@ -444,7 +448,7 @@ class TestPortalNotice(PortalSigningCommon):
         response = self.url_open(self._notice_url(self.active))
         self.assertNotIn("o_mcit_notice_confirm", response.text)
         response = self._post(f"{self._notice_url(self.active)}/confirm")
-        self.assertIn("not allowed to give notice", response.text)
+        self.assertIn("You cannot give notice on this contract online", response.text)
         self.assertFalse(self.active.termination_date)
         with self.assertRaises(AccessError):
             self.active.sudo()._portal_give_notice(self.contact_paul)

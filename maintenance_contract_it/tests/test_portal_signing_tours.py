@@ -1,5 +1,6 @@
 """The customer signs a contract and gives notice in the browser, as a real portal user."""
 
+from odoo import fields
 from odoo.tests import tagged
 
 from .test_portal_signing import PortalSigningCommon
@@ -25,3 +26,4 @@ class TestPortalSigningTours(PortalSigningCommon):
         self.assertEqual(self.active.notice_channel, "portal")
         self.assertEqual(self.active.notice_partner_id, self.customer_contact)
         self.assertEqual(self.active.termination_date, self.active.date_end)
+        self.assertEqual(self.active.notice_date, fields.Date.today())

@@ -1,1 +1,1 @@
-from . import dates, jobs, revision
+from . import dates, jobs, revision, timezones
