@@ -218,6 +218,11 @@ def create_demo_history(env):
     if not company.maintenance_extra_product_id:
         company.maintenance_extra_product_id = env.ref(DEMO + "product_extra_work_demo")
     contracts = env["maintenance.contract"].union(*(env.ref(DEMO + name) for name in CONTRACTS))
+    # contracts put in force without activation (expired, terminated) or activated before
+    # the company's analytic setting was on get their analytic account before invoicing
+    env["maintenance.contract"].search(
+        [("state", "not in", ("draft", "cancelled"))]
+    )._billing_on_activate()
     _take_over_expired(env)
     _create_prepaid_work(env)
     _create_sla_breach(env)

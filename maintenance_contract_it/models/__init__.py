@@ -25,6 +25,7 @@ from . import (
 from . import (
     account_move,
     account_move_line,
+    account_tax,
     helpdesk_ticket,
     ir_attachment,
     mail_compose_message,

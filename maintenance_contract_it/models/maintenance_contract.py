@@ -764,6 +764,15 @@ class MaintenanceContract(models.Model):
             )
         if not self.sla_policy_id:
             issues.append(self.env._("an SLA policy"))
+        untaxed = self._get_untaxed_fee_lines()
+        if untaxed:
+            issues.append(
+                self.env._(
+                    "taxes on the fee lines %(lines)s (nothing is invoiced without VAT: set "
+                    "taxes on the line or its product, or a default sales tax on the company)",
+                    lines=", ".join(f"“{line}”" for line in untaxed.mapped("name")),
+                )
+            )
         missing = self._get_missing_mandatory_clauses()
         if missing:
             issues.append(
@@ -773,6 +782,18 @@ class MaintenanceContract(models.Model):
                 )
             )
         return issues
+
+    def _get_untaxed_fee_lines(self):
+        """Fee lines that would be invoiced without tax: no tax of their own, of their
+        product or of the company (see ``_prepare_fee_invoice_line_values``)."""
+        self.ensure_one()
+        company_domain = self.env["account.tax"]._check_company_domain(self.company_id)
+        return self.line_ids.filtered(
+            lambda line: not line.tax_ids.filtered_domain(company_domain)
+            and not self.env["account.tax"]._get_maintenance_fee_taxes(
+                line.product_id, self.company_id
+            )
+        )
 
     def _get_missing_mandatory_clauses(self):
         self.ensure_one()

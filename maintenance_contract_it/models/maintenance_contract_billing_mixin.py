@@ -860,6 +860,11 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
                 quantity, fee["price_unit"], days, round(days / share), lang
             )
         taxes = self.env["account.tax"].browse(fee["tax_ids"])
+        # the same company filter as the fee line's own taxes
+        taxes = taxes.filtered_domain(taxes._check_company_domain(self.company_id))
+        if not taxes:
+            # never without VAT by accident: the product's, else the company's default
+            taxes = taxes._get_maintenance_fee_taxes(product, self.company_id)
         values = {
             "maintenance_line_kind": "fee",
             "display_type": "product",
@@ -867,8 +872,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             "name": name,
             "quantity": billed_quantity,
             "price_unit": price_unit,
-            # the same company filter as the fee line's own taxes
-            "tax_ids": taxes.filtered_domain(taxes._check_company_domain(self.company_id)).ids,
+            "tax_ids": taxes.ids,
         }
         if period:
             values["maintenance_period_id"] = period.id
@@ -1414,9 +1418,12 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
 
     def _get_extras_default_taxes(self):
         """Taxes of a line of extras without product (extra work, overage, service credit):
-        those of the contract's first fee line, so the line never loses its VAT."""
+        those of the contract's first fee line, else the company's default sales tax, so
+        the line never loses its VAT."""
         self.ensure_one()
-        return self.line_ids[:1].tax_ids
+        return self.line_ids[:1].tax_ids or self.env["account.tax"]._get_maintenance_fee_taxes(
+            self.env["product.product"], self.company_id
+        )
 
     def _prepare_extras_line_defaults(self, values, kind):
         """What every line of extras of ``kind`` carries: its kind and, without product,

@@ -81,13 +81,18 @@ class MaintenanceContractLine(models.Model):
             if line.product_id:
                 line.price_unit = line.product_id.lst_price
 
-    @api.depends("product_id")
+    @api.depends("product_id", "contract_id.company_id")
     def _compute_tax_ids(self):
         for line in self:
-            if line.product_id:
-                line.tax_ids = line.product_id.taxes_id.filtered_domain(
-                    self.env["account.tax"]._check_company_domain(line.company_id)
-                )
+            line.tax_ids = line._get_default_taxes()
+
+    def _get_default_taxes(self):
+        """Taxes a fee line gets by default: its product's, else the company's default
+        sales tax, both in the contract's company (nothing is invoiced without VAT by
+        accident)."""
+        self.ensure_one()
+        company = self.contract_id.company_id or self.company_id or self.env.company
+        return self.env["account.tax"]._get_maintenance_fee_taxes(self.product_id, company)
 
     @api.depends("quantity", "price_unit")
     def _compute_price_subtotal(self):

@@ -380,7 +380,11 @@ class TestBilling(BillingCommon):
                 ("Backup – 01/01/2027 to 01/31/2027", 50.0),
             ],
         )
-        self.assertEqual(january.tax_ids, self.tax)
+        # the backup line, without product, has the company's default sales tax
+        self.assertEqual(
+            [line.tax_ids for line in january], [self.tax, self.company.account_sale_tax_id]
+        )
+        self.assertTrue(self.company.account_sale_tax_id)
         self.assertEqual(
             periods[2].move_id.invoice_line_ids.mapped("name"),
             [

@@ -58,3 +58,31 @@ class TestDemoHistory(TransactionCase):
             [("state", "=", "invoiced"), ("date_end", "<", self.start)]
         )
         self.assertFalse(old, old.mapped("display_name"))
+
+    def test_analytic_per_contract_agrees_with_profitability(self):
+        """Every invoiced demo contract has its analytic account, and its analytic lines
+        add up to the revenue of the profitability report (posted invoices and credit
+        notes)."""
+        self.assertTrue(self.env.ref("base.main_company").maintenance_analytic_account)
+        self.assertTrue(
+            self.env.ref("base.user_admin").has_group("analytic.group_analytic_accounting")
+        )
+        self.env.flush_all()
+        report = self.env["maintenance.contract.profitability.report"]
+        invoiced = (
+            self.env["account.move"]
+            .search([("contract_id", "!=", False), ("state", "=", "posted")])
+            .contract_id
+        )
+        self.assertTrue(invoiced)
+        for contract in invoiced:
+            with self.subTest(contract=contract.name):
+                self.assertTrue(contract.analytic_account_id)
+                revenue = sum(report.search([("contract_id", "=", contract.id)]).mapped("revenue"))
+                analytic = sum(
+                    self.env["account.analytic.line"]
+                    .search([("account_id", "=", contract.analytic_account_id.id)])
+                    .mapped("amount")
+                )
+                self.assertTrue(revenue)
+                self.assertAlmostEqual(analytic, revenue, places=2)
