@@ -29,6 +29,7 @@
         "data/mail_template_data.xml",
         "data/maintenance_price_index_data.xml",
         "data/maintenance_termination_reason_data.xml",
+        "data/maintenance_contract_equipment_category_data.xml",
         "data/ir_cron_data.xml",
         "data/base_automation_data.xml",
         "views/maintenance_contract_views.xml",
@@ -65,6 +66,7 @@
         "report/maintenance_contract_mrr_report_views.xml",
         "report/maintenance_contract_profitability_report_views.xml",
         "views/menus.xml",
+        "views/maintenance_contract_usage_views.xml",
         "data/ir_actions_server_data.xml",
     ],
     "demo": [

@@ -13,6 +13,9 @@ PRICED_FIELDS = (
     "tax_ids",
     "is_prepaid_hours",
     "prepaid_hours_quantity",
+    "quantity_mode",
+    "equipment_category_ids",
+    "min_quantity",
 )
 
 
@@ -21,6 +24,7 @@ class MaintenanceContractLine(models.Model):
 
     _name = "maintenance.contract.line"
     _description = "Maintenance Contract Fee Line"
+    _inherit = ["maintenance.contract.fee.mixin"]
     _order = "contract_id, sequence, id"
     _check_company_auto = True
 
@@ -66,6 +70,7 @@ class MaintenanceContractLine(models.Model):
     prepaid_hours_quantity = fields.Float(
         string="Hours per Block", help="Hours one unit of this line adds to the balance."
     )
+    equipment_category_ids = fields.Many2many(relation="maintenance_contract_line_category_rel")
 
     @api.depends("product_id")
     def _compute_name(self):
