@@ -58,6 +58,7 @@
         "wizards/maintenance_contract_renew_wizard_views.xml",
         "wizards/maintenance_contract_revision_wizard_views.xml",
         "report/maintenance_contract_report.xml",
+        "report/account_move_report.xml",
         "report/maintenance_contract_templates.xml",
         "report/maintenance_contract_amendment_report.xml",
         "report/maintenance_signature_templates.xml",
