@@ -457,7 +457,7 @@ class MaintenanceContractPeriod(models.Model):
 
     def _usage_missing_message(self):
         return self.env._(
-            "The usage count of %(periods)s is missing: enter it (Billing Periods > Usage "
+            "The usage count of %(periods)s is missing: enter it (Invoicing > Usage "
             "Counts) and invoice again.",
             periods=", ".join(self.mapped("display_name")),
         )
