@@ -259,6 +259,23 @@ class TestBillingUnits(BillingCommon):
         with self.assertRaises(UserError):
             contract.line_ids.with_user(self.manager).min_quantity = 3.0
 
+    def test_forecast_of_the_next_period(self):
+        pcs = self._workstations(3)
+        contract = self._unit_contract(pcs[:2])
+        self.env["maintenance.contract.equipment.coverage"].create(
+            {"contract_id": contract.id, "equipment_id": pcs[2].id, "date_from": date(2027, 3, 16)}
+        )
+        contract.invalidate_recordset()
+        forecast = contract.with_user(self.manager)
+        # March, counted today: 2 × 25.00 + 25.00 × 16/31 = 50.00 + 12.90 = 62.90
+        self.assertEqual(forecast.next_invoice_amount, 62.9)
+        self.assertRegex(
+            forecast.next_invoice_units, r"^Workstation support: 3 workstations – .*62[.,]90$"
+        )
+        self._invoice(contract, date(2027, 4, 1))
+        contract.invalidate_recordset()
+        self.assertEqual(forecast.next_invoice_amount, 75.0)
+
     # Invoiced in advance
 
     def test_in_advance_adjusts_the_previous_period(self):
