@@ -79,6 +79,7 @@ class MaintenanceContractPeriod(models.Model):
         "usage counts), frozen when the period is invoiced.",
     )
     unit_summary = fields.Text(string="Units", compute="_compute_unit_summary")
+    has_usage_fee = fields.Boolean(compute="_compute_unit_summary")
     prorata = fields.Float(
         string="Share Billed",
         default=1.0,
@@ -125,6 +126,9 @@ class MaintenanceContractPeriod(models.Model):
                 units = contract._get_period_units(fee, period)
                 rows.append(f"{fee['name']}: {contract._get_units_label(fee, units)}")
             period.unit_summary = "\n".join(rows) or False
+            period.has_usage_fee = any(
+                line.quantity_mode == "usage" for line in contract.sudo().line_ids
+            )
 
     @api.depends("contract_id", "date_start", "date_end")
     def _compute_display_name(self):
@@ -193,6 +197,24 @@ class MaintenanceContractPeriod(models.Model):
         return self.env["ir.actions.act_window"]._for_xml_id(
             "maintenance_contract_it.maintenance_contract_period_action_due"
         )
+
+    def action_view_usage(self):
+        """The usage counts of the period, to enter before it is invoiced."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "maintenance_contract_it.maintenance_contract_usage_action"
+        )
+        lines = self.contract_id.line_ids.filtered(lambda line: line.quantity_mode == "usage")
+        action["domain"] = [
+            ("contract_id", "=", self.contract_id.id),
+            ("date", "<=", self.date_end),
+            ("date_end", ">=", self.date_start),
+        ]
+        action["context"] = {
+            "default_date": fields.Date.to_string(self.date_start),
+            "default_line_id": lines.id if len(lines) == 1 else False,
+        }
+        return action
 
     def action_view_move(self):
         self.ensure_one()

@@ -108,3 +108,16 @@ class TestBillingUsage(BillingCommon):
             self.env["maintenance.contract.usage"].with_user(self.user).create(
                 {"line_id": contract.line_ids.id, "date": date(2027, 3, 1), "count": 3}
             )
+
+    def test_period_opens_its_usage_counts(self):
+        contract = self._usage_contract()
+        contract._generate_periods(date(2027, 4, 1))
+        period = contract.period_ids
+        self.assertTrue(period.has_usage_fee)
+        action = period.with_user(self.accountant).action_view_usage()
+        Usage = self.env["maintenance.contract.usage"].with_user(self.accountant)
+        usage = Usage.with_context(**action["context"]).create({"count": 42})
+        self.assertEqual((usage.line_id, usage.date), (contract.line_ids, date(2027, 3, 1)))
+        self.assertEqual(Usage.search(action["domain"]), usage)
+        period.invalidate_recordset(["unit_summary"])
+        self.assertIn("42 pages", period.unit_summary)
