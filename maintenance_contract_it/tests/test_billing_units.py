@@ -5,6 +5,8 @@ advance, the units listed on the invoice line and the recurring revenue."""
 
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
@@ -100,6 +102,29 @@ class TestBillingUnits(BillingCommon):
             Command.link(pcs[1].id)
         ]
         self.assertEqual(other.equipment_coverage_ids.date_from, date(2027, 3, 11))
+
+    def test_amendment_covers_from_its_effective_date(self):
+        pcs = self._workstations(2)
+        contract = self._unit_contract(pcs[:1])
+        amendment = self.env["maintenance.contract.amendment"].create(
+            {
+                "contract_id": contract.id,
+                "date_effective": "2027-03-16",
+                "reason": "One more workstation",
+                "equipment_add_ids": [Command.set(pcs[1:].ids)],
+            }
+        )
+        with freeze_time("2027-03-10"):
+            amendment.action_confirm()
+        # the job applies it a few days late: covered from its effective date all the same
+        with freeze_time("2027-03-20"):
+            self.env["maintenance.contract.amendment"]._cron_apply_amendments()
+        self.assertEqual(amendment.state, "applied")
+        coverage = contract.equipment_coverage_ids.filtered(lambda c: c.equipment_id == pcs[1])
+        self.assertEqual(coverage.date_from, date(2027, 3, 16))
+        move = self._invoice(contract, date(2027, 4, 1))
+        # 25.00 + 25.00 × 16/31 = 25.00 + 12.90 = 37.90
+        self.assertEqual(move.amount_untaxed, 37.9)
 
     def test_coverage_constraints(self):
         pcs = self._workstations(1)
