@@ -29,6 +29,7 @@
         "data/mail_template_data.xml",
         "data/maintenance_price_index_data.xml",
         "data/maintenance_termination_reason_data.xml",
+        "data/maintenance_contract_equipment_category_data.xml",
         "data/ir_cron_data.xml",
         "data/base_automation_data.xml",
         "data/res_company_data.xml",
@@ -58,6 +59,7 @@
         "wizards/maintenance_contract_renew_wizard_views.xml",
         "wizards/maintenance_contract_revision_wizard_views.xml",
         "report/maintenance_contract_report.xml",
+        "report/account_move_report.xml",
         "report/maintenance_contract_templates.xml",
         "report/maintenance_contract_amendment_report.xml",
         "report/maintenance_signature_templates.xml",
@@ -66,6 +68,7 @@
         "report/maintenance_contract_mrr_report_views.xml",
         "report/maintenance_contract_profitability_report_views.xml",
         "views/menus.xml",
+        "views/maintenance_contract_usage_views.xml",
         "data/ir_actions_server_data.xml",
     ],
     "demo": [

@@ -10,6 +10,9 @@ through the module's own billing code, as the daily invoicing job would have don
   hourly rate;
 - a ticket of the servers contract (Transports Girard, 24x7 policy) was answered half an hour
   late in its first quarter: the next invoice carries the SLA service credit;
+- the law firm's workstations (Cabinet Lefèvre) are billed per covered workstation, in
+  advance: a fourth one covered from the 16th three months ago is adjusted for its days on the
+  next invoice, on a line of its own;
 - the expired contract (Cabinet Lefèvre's previous one) was invoiced to its end by the
   provider's former tool: it is billed until its end (set by the demo data; set here too on a
   database whose demo data predates it), so that nothing of it is to invoice.
@@ -156,6 +159,22 @@ def _take_over_expired(env):
         contract.billed_until = contract.date_end
 
 
+def _add_workstation_mid_month(env):
+    """A workstation of the law firm covered from the 16th three months ago: the next
+    invoice (in advance) adjusts its days in that month, on a line of its own."""
+    contract = env.ref(DEMO + "maintenance_contract_lefevre_workstations_demo")
+    workstation = env.ref(DEMO + "maintenance_contract_equipment_lefevre_ws4_demo")
+    if workstation in contract.equipment_coverage_ids.equipment_id:
+        return
+    env["maintenance.contract.equipment.coverage"].create(
+        {
+            "contract_id": contract.id,
+            "equipment_id": workstation.id,
+            "date_from": fields.Date.context_today(contract) - relativedelta(months=3, day=16),
+        }
+    )
+
+
 def history_start(env):
     """First day of the demo's invoice history: the earliest start of its contracts."""
     return min(env.ref(DEMO + name).date_start for name in CONTRACTS)
@@ -226,5 +245,6 @@ def create_demo_history(env):
     _take_over_expired(env)
     _create_prepaid_work(env)
     _create_sla_breach(env)
+    _add_workstation_mid_month(env)
     _invoice_months(env, contracts)
     _pay_invoices(env, contracts)

@@ -49,6 +49,29 @@ class TestDemoHistory(TransactionCase):
             order="invoice_date, id",
         )
 
+    def test_workstation_added_mid_month_adjusted(self):
+        # the law firm's workstations are billed per workstation, in advance: the one covered
+        # from the 16th three months ago is adjusted on the next month's invoice
+        added = self.today - relativedelta(months=3, day=16)
+        month_end = added + relativedelta(months=1, day=1, days=-1)
+        days, total = (month_end - added).days + 1, month_end.day
+        next_invoice = self._invoices(self.lefevre).filtered(
+            lambda m: m.invoice_date == month_end + relativedelta(days=1)
+        )
+        adjustment = next_invoice.invoice_line_ids.filtered(
+            lambda line: "Régularisation" in line.name
+        )
+        self.assertEqual(len(adjustment), 1)
+        self.assertIn(f"+Poste collaboratrice ({days} jours)", adjustment.name)
+        self.assertEqual(adjustment.price_subtotal, round(25.0 * days / total, 2))
+        # the invoice after it bills the 4 workstations
+        fee = (
+            self._invoices(self.lefevre)
+            .filtered(lambda m: m.invoice_date == month_end + relativedelta(days=1))
+            .invoice_line_ids.filtered(lambda line: "4 postes" in line.name)
+        )
+        self.assertEqual(fee.price_subtotal, 100.0)
+
     def test_every_month_invoiced_and_posted(self):
         # monthly, from its first day: one posted invoice per month up to this month's
         lefevre = self._invoices(self.lefevre)

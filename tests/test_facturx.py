@@ -182,3 +182,61 @@ class TestFacturX(test_billing.BillingCommon):
         self.assertIn("Indemnité forfaitaire pour frais de recouvrement", notes)
         self.assertIn("40,00", notes)
         self.assertNotIn("Late payment", notes)
+
+    def test_per_unit_line_quantity_and_unit_code(self):
+        workstations = self.env["maintenance.contract.equipment"].create(
+            [
+                {"name": f"FX-PC-{n}", "category": "workstation", "partner_id": self.customer.id}
+                for n in range(14)
+            ]
+        )
+        contract = self._create_contract(
+            date_start="2026-03-01",
+            partner_id=self.customer.id,
+            billing_alignment="calendar",
+            billing_in_advance=False,
+            equipment_ids=[Command.set(workstations[:12].ids)],
+            line_ids=[
+                Command.create(
+                    {
+                        "product_id": self.fee_product.id,
+                        "name": "Workstation support",
+                        "quantity_mode": "equipment",
+                        "unit_label": "workstations",
+                        "uom_id": self.env.ref("uom.product_uom_unit").id,
+                        "price_unit": 25.0,
+                    }
+                )
+            ],
+        )
+        contract.action_activate()
+        self.env["maintenance.contract.equipment.coverage"].create(
+            [
+                {"contract_id": contract.id, "equipment_id": pc.id, "date_from": "2026-03-16"}
+                for pc in workstations[12:]
+            ]
+        )
+        for day, quantity, amount in (
+            # 12 × 25.00 + 2 × 25.00 × 16/31 = 325.81, one line of the amount
+            (date(2026, 4, 1), "1.0", "325.81"),
+            # 14 × 25.00 = 350.00
+            (date(2026, 5, 1), "14.0", "350.00"),
+        ):
+            move = contract._billing_run(day)
+            move.action_post()
+            content, errors = self.env["account.edi.xml.cii"]._export_invoice(move)
+            self.assertFalse(errors)
+            tree = etree.fromstring(content)
+            [line] = tree.findall(
+                "rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem", NS
+            )
+            billed = line.find("ram:SpecifiedLineTradeDelivery/ram:BilledQuantity", NS)
+            self.assertEqual((billed.text, billed.get("unitCode")), (quantity, "C62"))
+            self.assertEqual(
+                line.findtext(
+                    "ram:SpecifiedLineTradeSettlement/"
+                    "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount",
+                    namespaces=NS,
+                ),
+                amount,
+            )

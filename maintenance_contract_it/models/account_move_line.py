@@ -56,6 +56,13 @@ class AccountMoveLine(models.Model):
         groups=EMPLOYEE_GROUP,
     )
 
+    maintenance_unit_list = fields.Text(
+        string="Units Billed",
+        copy=False,
+        help="The units a contract fee billed per unit invoices (equipment, serial number, "
+        "days covered when prorated), printed under the line.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env["account.move"]._maintenance_links_editable() and any(

@@ -157,6 +157,13 @@ class MaintenanceContract(models.Model):
         domain="[('partner_id', 'child_of', commercial_partner_id)]",
     )
     equipment_count = fields.Integer(compute="_compute_equipment_count")
+    equipment_coverage_ids = fields.One2many(
+        "maintenance.contract.equipment.coverage",
+        "contract_id",
+        string="Coverage History",
+        help="From which day to which day each equipment was covered: the fees billed per "
+        "covered equipment count each period with it.",
+    )
 
     # Duration
     date_start = fields.Date(
@@ -496,14 +503,54 @@ class MaintenanceContract(models.Model):
                 if recorded:
                     raise UserError(contract._protected_fields_message(recorded))
         contracts._add_mandatory_clauses()
+        self.env["maintenance.contract.equipment.coverage"]._sync_from_links(
+            set(), contracts._get_equipment_links()
+        )
         return contracts
 
     def write(self, vals):
         self._check_protected_write(vals)
+        links = "equipment_ids" in vals and self._get_equipment_links()
+        starts = "date_start" in vals and {
+            contract: contract.date_start for contract in self if contract.state == "draft"
+        }
         res = super().write(vals)
         if vals.get("template_id"):
             self._add_mandatory_clauses()
+        if links is not False:
+            self.env["maintenance.contract.equipment.coverage"]._sync_from_links(
+                links, self._get_equipment_links()
+            )
+        if starts:
+            self._coverage_follow_start(starts)
         return res
+
+    def _get_equipment_links(self):
+        """The covered equipment of the contracts, as a set of (contract id, equipment id)."""
+        return {
+            (contract.id, equipment.id) for contract in self for equipment in contract.equipment_ids
+        }
+
+    def _coverage_start(self, day):
+        """First day covered of an equipment added on ``day``: that day for a contract in
+        force (not before its start), its start for a draft; None without start."""
+        self.ensure_one()
+        if not self.date_start:
+            return None
+        if self.state == "draft":
+            return self.date_start
+        return max(day, self.date_start)
+
+    def _coverage_follow_start(self, starts):
+        """The coverage of a draft from its former start (``starts``: {contract: former
+        start}) begins on its new start."""
+        for contract, former in starts.items():
+            if not contract.date_start or contract.date_start == former:
+                continue
+            coverages = contract.sudo().equipment_coverage_ids.filtered(
+                lambda c, f=former: c.date_from == f
+            )
+            coverages.with_context(coverage_sync=True).date_from = contract.date_start
 
     def _state_change_message(self):
         return self._protected_fields_message(["state"])

@@ -422,9 +422,10 @@ class MaintenanceContractAmendment(models.Model):
         removed = self.equipment_remove_ids & contract.equipment_ids
         if not added and not removed:
             return []
-        contract.equipment_ids = [Command.link(e.id) for e in added] + [
-            Command.unlink(e.id) for e in removed
-        ]
+        # covered (coverage history) from the amendment's effective date
+        contract.with_context(coverage_date=self.date_effective).equipment_ids = [
+            Command.link(e.id) for e in added
+        ] + [Command.unlink(e.id) for e in removed]
         label = self.env._("Covered equipment")
         return [(label, "", e.display_name) for e in added] + [
             (label, e.display_name, "") for e in removed

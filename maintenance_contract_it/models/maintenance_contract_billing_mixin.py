@@ -92,6 +92,13 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
     next_invoice_amount = fields.Monetary(
         compute="_compute_next_invoice_amount", currency_field="currency_id", groups=USER_GROUP
     )
+    next_invoice_units = fields.Text(
+        string="Next Period's Units",
+        compute="_compute_next_invoice_amount",
+        groups=MANAGER_GROUP,
+        help="The quantities of the fee lines billed per unit of the next period to invoice, "
+        "as they are counted today, and their amounts before taxes.",
+    )
 
     amount_due = fields.Monetary(
         compute="_compute_amount_due",
@@ -309,18 +316,86 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
     def _compute_next_invoice_amount(self):
         for contract in self:
             contract.next_invoice_amount = contract._get_next_invoice_amount()
+            contract.next_invoice_units = contract._get_next_invoice_units_text()
+
+    def _has_unit_fees(self):
+        """Whether a fee line of the contract is billed per unit."""
+        self.ensure_one()
+        return any(line.quantity_mode != "fixed" for line in self.line_ids)
 
     def _get_next_invoice_amount(self):
-        """Fee amount of the next period to invoice (0 when none)."""
+        """Fee amount of the next period to invoice (0 when none); the fees billed per unit
+        counted as they are today."""
         self.ensure_one()
         if not self.next_invoice_date:
             return 0.0
         pending = self.period_ids.filtered(lambda p: p.state == "to_invoice")
         if pending:
             first = pending.sorted("invoice_date")[0]
+            if self._has_unit_fees():
+                return self.currency_id.round(
+                    sum(
+                        self.currency_id.round(values["quantity"] * values["price_unit"])
+                        for values in first.sudo()._prepare_fee_line_values()
+                    )
+                )
             return first.amount_fee or self.currency_id.round(self.amount_period * first.prorata)
         bounds = self._billing_next_bounds()
-        return self.currency_id.round(self.amount_period * bounds[2]) if bounds else 0.0
+        if not bounds:
+            return 0.0
+        if self._has_unit_fees():
+            return self.currency_id.round(
+                sum(
+                    self.currency_id.round(
+                        self._get_fee_units(fee, *bounds[:2])["quantity"]
+                        * fee["price_unit"]
+                        * bounds[2]
+                    )
+                    if fee["quantity_mode"] != "fixed"
+                    else self.currency_id.round(fee["quantity"] * fee["price_unit"] * bounds[2])
+                    for fee in self._get_current_fee_snapshots()
+                )
+            )
+        return self.currency_id.round(self.amount_period * bounds[2])
+
+    def _get_current_fee_snapshots(self):
+        """The contract's recurring fee lines as they are, as fee snapshots."""
+        self.ensure_one()
+        Period = self.env["maintenance.contract.period"]
+        return [Period._get_fee_snapshot(line) for line in self._get_recurring_fee_lines()]
+
+    def _get_next_invoice_units_text(self):
+        """Per fee line billed per unit: its quantity in the next period to invoice, counted
+        as it is today, and its amount (contract managers' forecast)."""
+        self.ensure_one()
+        if not self.next_invoice_date or not self._has_unit_fees():
+            return False
+        pending = self.period_ids.filtered(lambda p: p.state == "to_invoice")
+        if pending:
+            first = pending.sorted("invoice_date")[0]
+            bounds = (first.date_start, first.date_end, first.prorata)
+        else:
+            bounds = self._billing_next_bounds()
+        if not bounds:
+            return False
+        rows = []
+        for fee in self._get_current_fee_snapshots():
+            if fee["quantity_mode"] == "fixed":
+                continue
+            units = self._get_fee_units(fee, bounds[0], bounds[1])
+            amount = self.currency_id.round(units["quantity"] * fee["price_unit"] * bounds[2])
+            label = self._get_units_label(fee, units)
+            if units.get("missing"):
+                label = self.env._("%(label)s (usage count missing)", label=label)
+            rows.append(
+                self.env._(
+                    "%(fee)s: %(units)s – %(amount)s",
+                    fee=fee["name"],
+                    units=label,
+                    amount=format_amount(self.env, amount, self.currency_id),
+                )
+            )
+        return "\n".join(rows)
 
     # CRUD
 
@@ -535,6 +610,14 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             return Move
         invoice_date = invoice_date or fields.Date.context_today(self)
         periods.contract_id._billing_check_can_invoice()
+        waiting = periods._get_waiting_usage()
+        if waiting:
+            waiting._notify_usage_missing()
+            periods -= waiting
+            if not periods:
+                if raise_errors:
+                    raise UserError(waiting._usage_missing_message())
+                return Move
         groups = defaultdict(lambda: periods.browse())
         for period in periods:
             groups[self._billing_group_key(period)] |= period
@@ -602,6 +685,9 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         hints = cache.get("extras_hints")
         for period in periods.sorted(lambda p: (p.contract_id.name, p.date_start)):
             fees = period._get_fee_lines_in_force()
+            # the units of the fees billed per unit, frozen with the invoice (counted again
+            # when a former attempt left them)
+            as_step(period).write({"unit_snapshot": period._get_unit_snapshot(fees)})
             period_lines = period._prepare_invoice_line_values(hints, fees=fees)
             as_step(period).write(period._get_frozen_amounts(period_lines, fees))
             lines += period_lines
@@ -827,14 +913,252 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
     def _get_fee_quantity(self, fee, period=None):
         """Quantity invoiced of the fee ``fee`` (a dict of
         :meth:`maintenance.contract.period._get_fee_snapshot`) for ``period``: the fee
-        line's. Override point for quantities that depend on the period (per unit)."""
-        return fee["quantity"]
+        line's, or for a line billed per unit the units of the period (frozen on the period
+        once invoiced, see :meth:`_get_period_units`). Override point for quantities that
+        depend on the period."""
+        if period is None or fee.get("quantity_mode", "fixed") == "fixed":
+            return fee["quantity"]
+        return self._get_period_units(fee, period)["quantity"]
+
+    # Fees billed per unit: covered equipment or usage count
+
+    def _get_unit_count_method(self):
+        """How the covered equipment of a period is counted: ``prorated`` (each equipment
+        for the days it is covered in the period) or ``first_day`` (the equipment covered
+        on the period's first day, in full). A period invoiced in advance is counted on its
+        first day (its days are not over): the next invoice adjusts it."""
+        self.ensure_one()
+        if self.unit_count_method == "first_day" or self.billing_in_advance:
+            return "first_day"
+        return "prorated"
+
+    def _get_period_units(self, fee, period):
+        """The units of ``fee`` billed for ``period``: frozen on the period when its invoice
+        was made (``unit_snapshot``), else counted now (:meth:`_get_fee_units`)."""
+        frozen = (period.unit_snapshot or {}).get(str(fee["id"]))
+        if frozen:
+            return frozen
+        return self._get_fee_units(fee, period.date_start, period.date_end, period=period)
+
+    def _get_fee_units(self, fee, date_from, date_to, period=None, method=None):
+        """The units of the fee ``fee`` billed per unit for the days ``date_from`` to
+        ``date_to`` (a billing period, or its part billed), as a dict that JSON keeps:
+
+        - ``quantity``: what is invoiced for the whole period (the sum of the covered
+          equipment, each one for its share of the days, or the usage count), at least the
+          fee's minimum quantity;
+        - ``count``: the number of units of the invoice line's label (the equipment covered
+          in the period, the usage count; the minimum when it applies);
+        - ``units``: ``[equipment id, days covered]`` of the equipment counted, ``days``:
+          the days of the period;
+        - ``missing``: a usage count not entered yet (the period waits for it);
+        - ``adjustment``: for a period invoiced in advance, what the previous period's
+          invoice missed (see :meth:`_get_unit_adjustment`)."""
+        self.ensure_one()
+        days = (date_to - date_from).days + 1
+        result = {"mode": fee["quantity_mode"], "days": days, "units": [], "missing": False}
+        if fee["quantity_mode"] == "usage":
+            usage = self._get_usage_quantity(date_from, date_to, fee, period=period)
+            result["missing"] = usage is None
+            raw = count = usage or 0.0
+        else:
+            method = method or self._get_unit_count_method()
+            result["method"] = method
+            units = self._get_covered_unit_days(fee, date_from, date_to, method)
+            result["units"] = [[equipment_id, covered] for equipment_id, covered in units]
+            raw = sum(covered for __, covered in units) / days
+            count = len(units)
+            if method == "first_day" and self.billing_in_advance and period:
+                result["adjustment"] = self._get_unit_adjustment(fee, period)
+        minimum = fee.get("min_quantity") or 0.0
+        if float_compare(raw, minimum, precision_digits=6) < 0:
+            result.update(quantity=minimum, count=minimum, covered=count, minimum=True)
+        else:
+            result.update(quantity=raw, count=count, minimum=False)
+        return result
+
+    def _get_covered_unit_days(self, fee, date_from, date_to, method="prorated"):
+        """``[(equipment id, days covered)]`` of the equipment of the fee's categories that
+        the contract covered between ``date_from`` and ``date_to``, by name: each one for its
+        days covered (``prorated``), or in full if covered on ``date_from`` (``first_day``).
+        Equipment linked to the contract without coverage history (recorded before it
+        existed) counts as covered from the contract's start."""
+        self.ensure_one()
+        contract = self.sudo()
+        categories = set(fee.get("equipment_categories") or [])
+        days = (date_to - date_from).days + 1
+        spans = defaultdict(list)
+        recorded = set()
+        for coverage in contract.equipment_coverage_ids:
+            recorded.add(coverage.equipment_id.id)
+            spans[coverage.equipment_id].append((coverage.date_from, coverage.date_to))
+        for equipment in contract.equipment_ids:
+            if equipment.id not in recorded and contract.date_start:
+                spans[equipment].append((contract.date_start, None))
+        result = []
+        for equipment, periods in sorted(spans.items(), key=lambda item: item[0].name):
+            if categories and equipment.category not in categories:
+                continue
+            if method == "first_day":
+                covered = (
+                    days
+                    if any(
+                        start <= date_from and (not end or end >= date_from)
+                        for start, end in periods
+                    )
+                    else 0
+                )
+            else:
+                covered = sum(
+                    max((min(end or date_to, date_to) - max(start, date_from)).days + 1, 0)
+                    for start, end in periods
+                )
+            if covered > 0:
+                result.append((equipment.id, min(covered, days)))
+        return result
+
+    def _get_usage_quantity(self, date_from, date_to, fee, period=None):
+        """Usage count of the fee ``fee`` billed per usage count for the period from
+        ``date_from`` to ``date_to``: the count entered or imported for it, None when there
+        is none (the period waits for it). Override point to read the count elsewhere (a
+        monitoring tool, a printer counter)."""
+        self.ensure_one()
+        usages = (
+            self.env["maintenance.contract.usage"]
+            .sudo()
+            .search(
+                [
+                    ("line_id", "=", fee["id"]),
+                    ("date", "<=", date_to),
+                    ("date_end", ">=", date_from),
+                ]
+            )
+        )
+        if not usages:
+            return None
+        return sum(usages.mapped("count"))
+
+    def _get_unit_adjustment(self, fee, period):
+        """What the invoice of the period before ``period`` (invoiced in advance with the
+        equipment covered on its first day) missed: the equipment added or removed during it,
+        for their days. A dict (``amount``, ``changes``: ``[equipment id, days]`` signed,
+        ``period``: the previous period's id, ``quantity``: its quantity as covered) or
+        None."""
+        self.ensure_one()
+        previous = period.sudo().search(
+            [
+                ("contract_id", "=", self.id),
+                ("date_end", "=", period.date_start - ONE_DAY),
+                ("state", "=", "invoiced"),
+            ],
+            limit=1,
+        )
+        billed = (previous.unit_snapshot or {}).get(str(fee["id"])) if previous else None
+        if not billed or billed.get("mode") != "equipment":
+            return None
+        actual = self._get_fee_units(fee, previous.date_start, previous.date_end, method="prorated")
+        billed_days = dict(map(tuple, billed["units"]))
+        actual_days = dict(map(tuple, actual["units"]))
+        changes = [
+            [equipment_id, actual_days.get(equipment_id, 0) - billed_days.get(equipment_id, 0)]
+            for equipment_id in sorted(set(billed_days) | set(actual_days))
+            if actual_days.get(equipment_id, 0) != billed_days.get(equipment_id, 0)
+        ]
+        amount = self.currency_id.round(
+            (actual["quantity"] - billed["quantity"]) * fee["price_unit"] * previous.prorata
+        )
+        if not changes or self.currency_id.is_zero(amount):
+            return None
+        return {
+            "period": previous.id,
+            "amount": amount,
+            "changes": changes,
+            "quantity": actual["quantity"],
+        }
+
+    def _get_units_label(self, fee, units, lang=None):
+        """``14 workstations``: the count of units of a fee billed per unit, in ``lang``."""
+        env = self.with_context(lang=lang or self.env.lang).env
+        name = fee.get("unit_label")
+        if not name and fee.get("uom_id"):
+            name = env["uom.uom"].browse(fee["uom_id"]).name
+        name = name or env._("units")
+        count = formatLang(env, units["count"], dp="Product Unit of Measure")
+        if float_compare(units["count"], round(units["count"]), precision_digits=6) == 0:
+            count = str(int(round(units["count"])))
+        if units.get("minimum"):
+            return env._(
+                "%(count)s %(unit)s (minimum quantity, %(covered)s counted)",
+                count=count,
+                unit=name,
+                covered=formatLang(env, units.get("covered", 0.0), dp="Product Unit of Measure"),
+            )
+        return env._("%(count)s %(unit)s", count=count, unit=name)
+
+    def _get_units_list_text(self, units, lang=None):
+        """The list of the equipment billed (name, serial number, days covered when not the
+        whole period), one a line, in ``lang``: printed under the invoice line."""
+        env = self.with_context(lang=lang or self.env.lang).env
+        Equipment = env["maintenance.contract.equipment"].sudo()
+        rows = []
+        for equipment_id, covered in units.get("units", []):
+            equipment = Equipment.browse(equipment_id)
+            row = equipment.name
+            if equipment.serial_number:
+                row = env._("%(name)s (S/N %(serial)s)", name=row, serial=equipment.serial_number)
+            if covered != units["days"]:
+                row = env._(
+                    "%(row)s – %(days)s/%(total)s days", row=row, days=covered, total=units["days"]
+                )
+            rows.append(row)
+        return "\n".join(rows)
+
+    def _prepare_unit_adjustment_values(self, fee, period, adjustment, lang=None):
+        """Invoice line of the adjustment of the previous period of ``period`` (see
+        :meth:`_get_unit_adjustment`): its own line naming the equipment and days."""
+        self.ensure_one()
+        lang = lang or self._get_customer_lang()
+        env = self.with_context(lang=lang).env
+        previous = period.browse(adjustment["period"]).sudo()
+        Equipment = env["maintenance.contract.equipment"].sudo()
+        changes = ", ".join(
+            env._(
+                "%(sign)s%(equipment)s (%(days)s days)",
+                sign="+" if days > 0 else "-",
+                equipment=Equipment.browse(equipment_id).name,
+                days=abs(days),
+            )
+            for equipment_id, days in adjustment["changes"]
+        )
+        name = env._(
+            "Adjustment %(start)s to %(end)s: %(changes)s",
+            start=format_date(self.env, previous.date_start, lang_code=lang),
+            end=format_date(self.env, previous.date_end, lang_code=lang),
+            changes=changes,
+        )
+        product = self.env["product.product"].browse(fee["product_id"])
+        taxes = self.env["account.tax"].browse(fee["tax_ids"])
+        return {
+            "maintenance_line_kind": "fee",
+            "display_type": "product",
+            "product_id": product.id,
+            "name": f"{fee['name'] or product.display_name} – {name}",
+            "quantity": 1.0,
+            "price_unit": adjustment["amount"],
+            "tax_ids": taxes.filtered_domain(taxes._check_company_domain(self.company_id)).ids,
+            "maintenance_period_id": period.id,
+        }
 
     def _prepare_fee_invoice_line_values(self, fee, period=None, share=None, lang=None):
         """Invoice line values (``account.move.line``) of the fee ``fee`` (a dict of
         :meth:`maintenance.contract.period._get_fee_snapshot`, also the record of a fee line
         an amendment changed since): the ONE place a fee line becomes an invoice line (the
         periods' fees, the blocks of prepaid hours).
+
+        A fee billed per unit (covered equipment, usage count) bills the units of the period
+        (:meth:`_get_period_units`): its label gives their count, the line carries their
+        list; its subtotal is round(quantity × unit price × share), through
+        :meth:`_billing_prorate`.
 
         :param period: the billing period invoiced (its dates in the label, linked on the
             line); ``share`` then defaults to its prorata
@@ -849,12 +1173,22 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         lang = lang or self._get_customer_lang()
         product = self.env["product.product"].with_context(lang=lang).browse(fee["product_id"])
         description = fee["name"] or product.display_name
-        quantity = self._get_fee_quantity(fee, period)
-        billed_quantity, price_unit = self._billing_prorate(
-            quantity, fee["price_unit"], share, self.currency_id
-        )
+        units = None
+        if period and fee.get("quantity_mode", "fixed") != "fixed":
+            units = self._get_period_units(fee, period)
+            quantity = units["count"]
+            unit_share = share * units["quantity"] / quantity if quantity else share
+            billed_quantity, price_unit = self._billing_prorate(
+                quantity, fee["price_unit"], unit_share, self.currency_id
+            )
+            description = f"{description} – {self._get_units_label(fee, units, lang)}"
+        else:
+            quantity = self._get_fee_quantity(fee, period)
+            billed_quantity, price_unit = self._billing_prorate(
+                quantity, fee["price_unit"], share, self.currency_id
+            )
         name = period._get_line_label(description) if period else description
-        if billed_quantity != quantity and period:
+        if billed_quantity != quantity and period and not units:
             days = (period.date_end - period.date_start).days + 1
             name += " – " + self._billing_prorata_label(
                 quantity, fee["price_unit"], days, round(days / share), lang
@@ -874,6 +1208,10 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             "price_unit": price_unit,
             "tax_ids": taxes.ids,
         }
+        if fee.get("uom_id") and billed_quantity == quantity:
+            values["product_uom_id"] = fee["uom_id"]
+        if units is not None:
+            values["maintenance_unit_list"] = self._get_units_list_text(units, lang) or False
         if period:
             values["maintenance_period_id"] = period.id
         return values

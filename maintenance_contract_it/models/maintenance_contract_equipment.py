@@ -3,6 +3,17 @@ from odoo.exceptions import ValidationError
 
 # Fields that customers (portal users) must not read are restricted to this group.
 USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
+EQUIPMENT_CATEGORIES = [
+    ("workstation", "Workstation"),
+    ("laptop", "Laptop"),
+    ("server", "Server"),
+    ("storage", "Storage"),
+    ("network", "Network device"),
+    ("printer", "Printer"),
+    ("phone", "Telephony"),
+    ("software", "Software"),
+    ("other", "Other"),
+]
 
 
 class MaintenanceContractEquipment(models.Model):
@@ -28,17 +39,7 @@ class MaintenanceContractEquipment(models.Model):
         "res.company", required=True, default=lambda self: self.env.company
     )
     category = fields.Selection(
-        [
-            ("workstation", "Workstation"),
-            ("laptop", "Laptop"),
-            ("server", "Server"),
-            ("storage", "Storage"),
-            ("network", "Network device"),
-            ("printer", "Printer"),
-            ("phone", "Telephony"),
-            ("software", "Software"),
-            ("other", "Other"),
-        ],
+        EQUIPMENT_CATEGORIES,
         default="workstation",
         required=True,
     )
@@ -107,6 +108,29 @@ class MaintenanceContractEquipment(models.Model):
         contracts = self.contract_ids
         contracts._check_equipment_partner()
         contracts._check_equipment_coverage()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        equipment = super().create(vals_list)
+        self.env["maintenance.contract.equipment.coverage"]._sync_from_links(
+            set(), {(c.id, e.id) for e in equipment for c in e.contract_ids}
+        )
+        return equipment
+
+    def write(self, vals):
+        links = "contract_ids" in vals and self.contract_ids._get_equipment_links()
+        contracts = self.contract_ids
+        res = super().write(vals)
+        if links is not False:
+            self.env["maintenance.contract.equipment.coverage"]._sync_from_links(
+                {(c, e) for c, e in links if e in self.ids},
+                {
+                    (c, e)
+                    for c, e in (contracts | self.contract_ids)._get_equipment_links()
+                    if e in self.ids
+                },
+            )
+        return res
 
     @api.depends("serial_number")
     def _compute_display_name(self):

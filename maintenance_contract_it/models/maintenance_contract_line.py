@@ -13,6 +13,9 @@ PRICED_FIELDS = (
     "tax_ids",
     "is_prepaid_hours",
     "prepaid_hours_quantity",
+    "quantity_mode",
+    "equipment_category_ids",
+    "min_quantity",
 )
 
 
@@ -21,6 +24,7 @@ class MaintenanceContractLine(models.Model):
 
     _name = "maintenance.contract.line"
     _description = "Maintenance Contract Fee Line"
+    _inherit = ["maintenance.contract.fee.mixin"]
     _order = "contract_id, sequence, id"
     _check_company_auto = True
 
@@ -66,6 +70,14 @@ class MaintenanceContractLine(models.Model):
     prepaid_hours_quantity = fields.Float(
         string="Hours per Block", help="Hours one unit of this line adds to the balance."
     )
+    equipment_category_ids = fields.Many2many(relation="maintenance_contract_line_category_rel")
+    covered_unit_count = fields.Float(
+        string="Covered Units",
+        compute="_compute_covered_units",
+        digits="Product Unit of Measure",
+        help="Equipment of the line's categories the contract covers today.",
+    )
+    covered_unit_list = fields.Text(string="Covered Units List", compute="_compute_covered_units")
 
     @api.depends("product_id")
     def _compute_name(self):
@@ -93,6 +105,25 @@ class MaintenanceContractLine(models.Model):
         self.ensure_one()
         company = self.contract_id.company_id or self.company_id or self.env.company
         return self.env["account.tax"]._get_maintenance_fee_taxes(self.product_id, company)
+
+    @api.depends("quantity_mode", "equipment_category_ids", "contract_id.equipment_ids")
+    def _compute_covered_units(self):
+        today = fields.Date.context_today(self)
+        Period = self.env["maintenance.contract.period"]
+        for line in self:
+            contract = line.contract_id
+            if line.quantity_mode != "equipment" or not contract or not line.id:
+                line.covered_unit_count = 0.0
+                line.covered_unit_list = False
+                continue
+            day = max(today, contract.date_start) if contract.date_start else today
+            units = contract._get_covered_unit_days(
+                Period._get_fee_snapshot(line), day, day, "first_day"
+            )
+            line.covered_unit_count = len(units)
+            line.covered_unit_list = contract._get_units_list_text(
+                {"units": [list(unit) for unit in units], "days": 1}
+            )
 
     @api.depends("quantity", "price_unit")
     def _compute_price_subtotal(self):

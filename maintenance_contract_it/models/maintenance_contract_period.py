@@ -71,6 +71,15 @@ class MaintenanceContractPeriod(models.Model):
     amount_overage = fields.Monetary(string="Overage", readonly=True)
     amount_sla_credit = fields.Monetary(string="SLA Credit", readonly=True)
     amount_total = fields.Monetary(string="Total", compute="_compute_amount_total", store=True)
+    unit_snapshot = fields.Json(
+        string="Units Billed",
+        readonly=True,
+        copy=False,
+        help="The units of the fee lines billed per unit (covered equipment and their days, "
+        "usage counts), frozen when the period is invoiced.",
+    )
+    unit_summary = fields.Text(string="Units", compute="_compute_unit_summary")
+    has_usage_fee = fields.Boolean(compute="_compute_unit_summary")
     prorata = fields.Float(
         string="Share Billed",
         default=1.0,
@@ -104,6 +113,21 @@ class MaintenanceContractPeriod(models.Model):
                 + period.amount_extra
                 + period.amount_overage
                 - period.amount_sla_credit
+            )
+
+    @api.depends("unit_snapshot", "state", "date_start", "date_end")
+    def _compute_unit_summary(self):
+        for period in self:
+            contract = period.contract_id
+            rows = []
+            for fee in period._get_fee_lines_in_force() if contract else []:
+                if fee["quantity_mode"] == "fixed":
+                    continue
+                units = contract._get_period_units(fee, period)
+                rows.append(f"{fee['name']}: {contract._get_units_label(fee, units)}")
+            period.unit_summary = "\n".join(rows) or False
+            period.has_usage_fee = any(
+                line.quantity_mode == "usage" for line in contract.sudo().line_ids
             )
 
     @api.depends("contract_id", "date_start", "date_end")
@@ -173,6 +197,24 @@ class MaintenanceContractPeriod(models.Model):
         return self.env["ir.actions.act_window"]._for_xml_id(
             "maintenance_contract_it.maintenance_contract_period_action_due"
         )
+
+    def action_view_usage(self):
+        """The usage counts of the period, to enter before it is invoiced."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "maintenance_contract_it.maintenance_contract_usage_action"
+        )
+        lines = self.contract_id.line_ids.filtered(lambda line: line.quantity_mode == "usage")
+        action["domain"] = [
+            ("contract_id", "=", self.contract_id.id),
+            ("date", "<=", self.date_end),
+            ("date_end", ">=", self.date_start),
+        ]
+        action["context"] = {
+            "default_date": fields.Date.to_string(self.date_start),
+            "default_line_id": lines.id if len(lines) == 1 else False,
+        }
+        return action
 
     def action_view_move(self):
         self.ensure_one()
@@ -327,6 +369,11 @@ class MaintenanceContractPeriod(models.Model):
             "price_unit": line.price_unit,
             "tax_ids": line.tax_ids.ids,
             "is_prepaid_hours": line.is_prepaid_hours,
+            "quantity_mode": line.quantity_mode,
+            "equipment_categories": line.equipment_category_ids.mapped("code"),
+            "min_quantity": line.min_quantity,
+            "uom_id": line.uom_id.id,
+            "unit_label": line.unit_label,
         }
 
     def _get_fee_lines_in_force(self):
@@ -384,9 +431,69 @@ class MaintenanceContractPeriod(models.Model):
             fees = self._get_fee_lines_in_force()
         contract = self.contract_id
         lang = self.partner_id.lang or self.env.lang
-        return [
-            contract._prepare_fee_invoice_line_values(fee, period=self, lang=lang) for fee in fees
-        ]
+        lines = []
+        for fee in fees:
+            lines.append(contract._prepare_fee_invoice_line_values(fee, period=self, lang=lang))
+            if fee.get("quantity_mode", "fixed") == "equipment":
+                adjustment = contract._get_period_units(fee, self).get("adjustment")
+                if adjustment:
+                    lines.append(
+                        contract._prepare_unit_adjustment_values(fee, self, adjustment, lang)
+                    )
+        return lines
+
+    # Fees billed per unit
+
+    def _get_unit_snapshot(self, fees):
+        """The units of the fees billed per unit of ``fees`` (snapshots), counted now, to
+        freeze with the period's invoice: {fee line id: units}, False when none."""
+        self.ensure_one()
+        contract = self.contract_id
+        snapshot = {
+            str(fee["id"]): contract._get_fee_units(
+                fee, self.date_start, self.date_end, period=self
+            )
+            for fee in fees
+            if fee.get("quantity_mode", "fixed") != "fixed"
+        }
+        return snapshot or False
+
+    def _get_waiting_usage(self):
+        """The periods that wait for a usage count of one of their fee lines billed per
+        usage count."""
+        waiting = self.browse()
+        for period in self:
+            contract = period.contract_id
+            if not any(line.quantity_mode == "usage" for line in contract.sudo().line_ids):
+                continue
+            for fee in period._get_fee_lines_in_force():
+                if fee.get("quantity_mode") == "usage" and (
+                    contract._get_usage_quantity(
+                        period.date_start, period.date_end, fee, period=period
+                    )
+                    is None
+                ):
+                    waiting |= period
+                    break
+        return waiting
+
+    def _usage_missing_message(self):
+        return self.env._(
+            "The usage count of %(periods)s is missing: enter it (Invoicing > Usage "
+            "Counts) and invoice again.",
+            periods=", ".join(self.mapped("display_name")),
+        )
+
+    def _notify_usage_missing(self):
+        """Ask the account manager of each contract for the usage counts missing, once per
+        period (the contract's reminder log)."""
+        for period in self:
+            period.contract_id._schedule_reminder(
+                "maintenance_contract_it.mail_activity_type_usage_missing",
+                period.date_start,
+                summary=self.env._("Enter the usage count"),
+                note=period._usage_missing_message(),
+            )
 
     def _prepare_extra_line_values(self, hints=None):
         """Lines of the billable interventions and their parts (extras): one per
@@ -449,5 +556,5 @@ class MaintenanceContractPeriod(models.Model):
         self.env["maintenance.intervention"].sudo()._unlink_invoice_lines(moves)
         self.env["maintenance.intervention.part"].sudo()._unlink_invoice_lines(moves)
         as_step(self.filtered(lambda p: p.state == "invoiced")).write(
-            {"state": "to_invoice", "move_id": False}
+            {"state": "to_invoice", "move_id": False, "unit_snapshot": False}
         )

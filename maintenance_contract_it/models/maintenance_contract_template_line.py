@@ -5,6 +5,7 @@ class MaintenanceContractTemplateLine(models.Model):
     _name = "maintenance.contract.template.line"
     _description = "Maintenance Contract Template Fee Line"
     _order = "template_id, sequence, id"
+    _inherit = ["maintenance.contract.fee.mixin"]
 
     template_id = fields.Many2one(
         "maintenance.contract.template", required=True, ondelete="cascade", index=True
@@ -14,6 +15,9 @@ class MaintenanceContractTemplateLine(models.Model):
     name = fields.Text(string="Description", required=True)
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
     price_unit = fields.Float(string="Unit Price", digits="Product Price")
+    equipment_category_ids = fields.Many2many(
+        relation="maintenance_contract_template_line_category_rel"
+    )
 
     def _prepare_contract_line_command(self):
         self.ensure_one()
@@ -24,6 +28,7 @@ class MaintenanceContractTemplateLine(models.Model):
                 "name": self.name,
                 "quantity": self.quantity,
                 "price_unit": self.price_unit,
+                **self._get_quantity_mode_values(),
                 # taxes: the contract line's own, of the product in the contract's company
             }
         )

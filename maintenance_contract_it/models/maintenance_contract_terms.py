@@ -84,6 +84,19 @@ class MaintenanceContractTerms(models.AbstractModel):
         help="Periods counted from the contract's start date, or calendar months, quarters, "
         "half-years or years (the first period then prorated by days).",
     )
+    unit_count_method = fields.Selection(
+        [
+            ("prorated", "Prorated by the days covered"),
+            ("first_day", "Covered on the period's first day"),
+        ],
+        string="Count Covered Equipment",
+        default="prorated",
+        required=True,
+        help="How the fees billed per covered equipment count a period: each equipment for "
+        "the days it was covered in the period, or the equipment covered on its first day. "
+        "A period invoiced in advance is counted on its first day, and the next invoice "
+        "adjusts what changed during it.",
+    )
     invoice_date_offset = fields.Integer(
         string="Invoice Days Earlier",
         help="Invoice each period this many days before its normal invoice date.",
@@ -208,6 +221,7 @@ class MaintenanceContractTerms(models.AbstractModel):
             "sla_policy_id",
             "billing_alignment",
             "invoice_date_offset",
+            "unit_count_method",
             "invoice_auto_post",
             "invoice_grouping",
         ]

@@ -21,6 +21,7 @@ MODULE = "maintenance_contract_it"
 # another model already filters: why each one needs no company rule of its own.
 COMPANY_RULE_EXEMPT = {
     "maintenance.termination.reason": "shared list of reasons, no company data",
+    "maintenance.contract.equipment.category": "shared list of equipment categories",
     "maintenance.contract.create.wizard": "transient wizard, its contract is checked",
     "maintenance.contract.notice.wizard": "transient wizard, its contract is checked",
     "maintenance.contract.renew.wizard": "transient wizard, its contract is checked",

@@ -40,6 +40,7 @@ class TestContractTerms(MaintenanceContractCommon):
             "sla_policy_id": cls.sla_premium.id,
             "billing_alignment": "calendar",
             "invoice_date_offset": 5,
+            "unit_count_method": "first_day",
             "invoice_auto_post": "posted",
             "invoice_grouping": "customer",
         }

@@ -1,0 +1,218 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import format_date
+
+from ..tools.dates import ONE_DAY
+
+# the contracts whose coverage counts (a draft is still being written, a cancelled one never
+# ran)
+COUNTED_STATES = ("active", "expired", "terminated")
+
+
+class MaintenanceContractEquipmentCoverage(models.Model):
+    """From which day to which day a contract covered a piece of equipment: the history of
+    its covered equipment, kept when the equipment is added, removed or moved to another
+    contract, from which a fee billed per covered equipment counts each period.
+
+    Linking or unlinking equipment on the contract (its *Covered Equipment*) records it
+    here from the day of the change; a coverage entered here with its own dates (a
+    workstation installed last week) links the equipment while it is covered. Neither needs
+    an amendment: the change is logged on the contract."""
+
+    _name = "maintenance.contract.equipment.coverage"
+    _description = "Covered Equipment History"
+    _order = "contract_id, date_from, id"
+    _check_company_auto = True
+
+    contract_id = fields.Many2one(
+        "maintenance.contract", required=True, ondelete="cascade", index=True, check_company=True
+    )
+    equipment_id = fields.Many2one(
+        "maintenance.contract.equipment",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(
+        related="contract_id.commercial_partner_id", string="Customer", store=True, index=True
+    )
+    category = fields.Selection(related="equipment_id.category")
+    serial_number = fields.Char(related="equipment_id.serial_number")
+    date_from = fields.Date(string="Covered From", required=True)
+    date_to = fields.Date(string="Covered Until", help="Last day covered; empty: still covered.")
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for coverage in self:
+            if coverage.date_to and coverage.date_to < coverage.date_from:
+                raise ValidationError(
+                    self.env._(
+                        "The coverage of %(equipment)s cannot end (%(end)s) before it starts "
+                        "(%(start)s).",
+                        equipment=coverage.equipment_id.display_name,
+                        end=format_date(self.env, coverage.date_to),
+                        start=format_date(self.env, coverage.date_from),
+                    )
+                )
+
+    @api.constrains("equipment_id", "contract_id", "date_from", "date_to")
+    def _check_overlap(self):
+        """An equipment is covered once a day: by one contract of its customer (a contract
+        in force, or the same contract twice)."""
+        for coverage in self:
+            domain = [
+                ("id", "!=", coverage.id),
+                ("equipment_id", "=", coverage.equipment_id.id),
+                ("partner_id", "=", coverage.partner_id.id),
+                "|",
+                ("date_to", "=", False),
+                ("date_to", ">=", coverage.date_from),
+            ]
+            if coverage.date_to:
+                domain.append(("date_from", "<=", coverage.date_to))
+            others = (
+                self.sudo()
+                .search(domain)
+                .filtered(
+                    lambda other, c=coverage: other.contract_id == c.contract_id
+                    or (
+                        other.contract_id.state in COUNTED_STATES
+                        and c.contract_id.state in COUNTED_STATES
+                    )
+                )
+            )
+            if others:
+                other = others[0]
+                raise ValidationError(
+                    self.env._(
+                        "The equipment %(equipment)s is already covered by the contract "
+                        "%(contract)s from %(start)s to %(end)s: it cannot be covered twice "
+                        "on the same days.",
+                        equipment=coverage.equipment_id.display_name,
+                        contract=other.contract_id.name,
+                        start=format_date(self.env, other.date_from),
+                        end=format_date(self.env, other.date_to)
+                        if other.date_to
+                        else self.env._("today"),
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        coverages = super().create(vals_list)
+        if not self.env.context.get("coverage_sync"):
+            coverages._sync_links()
+        coverages._log_change("added")
+        return coverages
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"date_from", "date_to", "contract_id", "equipment_id"} & set(vals):
+            if not self.env.context.get("coverage_sync"):
+                self._sync_links()
+            self._log_change("changed")
+        return res
+
+    def unlink(self):
+        self._log_change("deleted")
+        return super().unlink()
+
+    # Covered equipment of the contract (its many2many) and coverage
+
+    def _is_current(self, day=None):
+        """Whether the coverage is in force on ``day`` (default today) or later."""
+        self.ensure_one()
+        day = day or fields.Date.context_today(self)
+        return not self.date_to or self.date_to >= day
+
+    def _sync_links(self):
+        """The contract's covered equipment follows its coverage entered here: linked while a
+        coverage is current, unlinked when none is."""
+        for coverage in self.with_context(coverage_sync=True):
+            contract, equipment = coverage.contract_id, coverage.equipment_id
+            current = contract.equipment_coverage_ids.filtered(
+                lambda c, e=equipment: c.equipment_id == e and c._is_current()
+            )
+            if current and equipment not in contract.equipment_ids:
+                contract.equipment_ids = [fields.Command.link(equipment.id)]
+            elif not current and equipment in contract.equipment_ids:
+                contract.equipment_ids = [fields.Command.unlink(equipment.id)]
+
+    @api.model
+    def _sync_from_links(self, before, after):
+        """Record the coverage of the covered equipment linked or unlinked on contracts:
+        ``before`` and ``after`` are sets of (contract id, equipment id). An equipment added
+        is covered from the day of the change (context ``coverage_date``, default today; a
+        draft's or a contract not started yet's from its start), one removed until the day
+        before (a coverage not started yet is deleted)."""
+        if self.env.context.get("coverage_sync"):
+            return
+        Coverage = self.sudo().with_context(coverage_sync=True)
+        day = self.env.context.get("coverage_date") or fields.Date.context_today(self)
+        day = fields.Date.to_date(day)
+        Contract = Coverage.env["maintenance.contract"]
+        for contract_id, equipment_id in sorted(after - before):
+            contract = Contract.browse(contract_id)
+            start = contract._coverage_start(day)
+            if not start:
+                continue
+            if contract.equipment_coverage_ids.filtered(
+                lambda c, e=equipment_id, s=start: c.equipment_id.id == e
+                and (not c.date_to or c.date_to >= s)
+            ):
+                continue
+            Coverage.create(
+                {"contract_id": contract_id, "equipment_id": equipment_id, "date_from": start}
+            )
+        for contract_id, equipment_id in sorted(before - after):
+            contract = Contract.browse(contract_id)
+            start = contract._coverage_start(day) or day
+            for coverage in contract.equipment_coverage_ids.filtered(
+                lambda c, e=equipment_id, s=start: c.equipment_id.id == e
+                and (not c.date_to or c.date_to >= s)
+            ):
+                if coverage.date_from >= start:
+                    coverage.unlink()
+                else:
+                    coverage.date_to = start - ONE_DAY
+
+    def _log_change(self, change):
+        """Log the change of the coverage of a contract in force on its chatter (who and
+        when: the message's author and date)."""
+        for coverage in self:
+            contract = coverage.contract_id
+            if contract.state not in COUNTED_STATES:
+                continue
+            dates = self.env._(
+                "from %(start)s to %(end)s",
+                start=format_date(self.env, coverage.date_from),
+                end=format_date(self.env, coverage.date_to)
+                if coverage.date_to
+                else self.env._("today"),
+            )
+            equipment = coverage.equipment_id.display_name
+            if change == "added":
+                body = self.env._(
+                    "Covered equipment added: %(equipment)s, %(dates)s.",
+                    equipment=equipment,
+                    dates=dates,
+                )
+            elif change == "changed":
+                body = self.env._(
+                    "Coverage of %(equipment)s changed: %(dates)s.",
+                    equipment=equipment,
+                    dates=dates,
+                )
+            else:
+                body = self.env._(
+                    "Coverage of %(equipment)s deleted (it was %(dates)s).",
+                    equipment=equipment,
+                    dates=dates,
+                )
+            contract.sudo().message_post(
+                body=body,
+                subtype_xmlid="mail.mt_note",
+                author_id=self.env.user.partner_id.id,
+            )

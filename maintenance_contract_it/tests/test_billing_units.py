@@ -1,0 +1,334 @@
+"""Fees billed per covered equipment: the coverage history, the quantity of a period prorated
+by the days each equipment is covered (subtotal rounded, never the unit price), the minimum
+quantity, the quantity frozen with the invoice, the adjustment of a period invoiced in
+advance, the units listed on the invoice line and the recurring revenue."""
+
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .test_billing import BillingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBillingUnits(BillingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.workstation = cls.env.ref(
+            "maintenance_contract_it.maintenance_contract_equipment_category_workstation"
+        )
+        cls.server = cls.env["maintenance.contract.equipment"].create(
+            {
+                "name": "SRV-01",
+                "category": "server",
+                "partner_id": cls.customer.id,
+                "serial_number": "UNIT-SRV-01",
+            }
+        )
+
+    def _workstations(self, count, first=1):
+        return self.env["maintenance.contract.equipment"].create(
+            [
+                {
+                    "name": f"PC-{number:03d}",
+                    "category": "workstation",
+                    "partner_id": self.customer.id,
+                    "serial_number": f"UNIT-SN-{number:03d}",
+                }
+                for number in range(first, first + count)
+            ]
+        )
+
+    def _unit_contract(
+        self, equipment, price=25.0, in_advance=False, start="2027-03-01", **line_values
+    ):
+        """An active monthly calendar contract billing ``price`` per covered workstation."""
+        contract = self._create_contract(
+            date_start=start,
+            billing_alignment="calendar",
+            billing_in_advance=in_advance,
+            equipment_ids=[Command.set(equipment.ids)],
+            line_ids=[
+                Command.create(
+                    {
+                        "product_id": self.fee_product.id,
+                        "name": "Workstation support",
+                        "quantity_mode": "equipment",
+                        "equipment_category_ids": [Command.set(self.workstation.ids)],
+                        "unit_label": "workstations",
+                        "price_unit": price,
+                        **line_values,
+                    }
+                )
+            ],
+        )
+        contract.action_activate()
+        return contract
+
+    def _period(self, contract, day):
+        return contract.period_ids.filtered(lambda p: p.date_start == day)
+
+    # Coverage history
+
+    def test_linking_equipment_records_the_coverage(self):
+        pcs = self._workstations(2)
+        contract = self._unit_contract(pcs)
+        self.assertEqual(
+            sorted(
+                contract.equipment_coverage_ids.mapped(
+                    lambda c: (c.equipment_id.name, c.date_from, c.date_to)
+                )
+            ),
+            [("PC-001", date(2027, 3, 1), False), ("PC-002", date(2027, 3, 1), False)],
+        )
+        # removed on 11 March: covered until the 10th, logged on the contract
+        contract.with_context(coverage_date=date(2027, 3, 11)).equipment_ids = [
+            Command.unlink(pcs[1].id)
+        ]
+        coverage = contract.equipment_coverage_ids.filtered(lambda c: c.equipment_id == pcs[1])
+        self.assertEqual(coverage.date_to, date(2027, 3, 10))
+        self.assertIn(
+            "Coverage of PC-002 (UNIT-SN-002) changed",
+            "".join(contract.message_ids.mapped("body")),
+        )
+        # moved to another contract of the customer: no overlap
+        other = self._unit_contract(self.env["maintenance.contract.equipment"])
+        other.with_context(coverage_date=date(2027, 3, 11)).equipment_ids = [
+            Command.link(pcs[1].id)
+        ]
+        self.assertEqual(other.equipment_coverage_ids.date_from, date(2027, 3, 11))
+
+    def test_amendment_covers_from_its_effective_date(self):
+        pcs = self._workstations(2)
+        contract = self._unit_contract(pcs[:1])
+        amendment = self.env["maintenance.contract.amendment"].create(
+            {
+                "contract_id": contract.id,
+                "date_effective": "2027-03-16",
+                "reason": "One more workstation",
+                "equipment_add_ids": [Command.set(pcs[1:].ids)],
+            }
+        )
+        with freeze_time("2027-03-10"):
+            amendment.action_confirm()
+        # the job applies it a few days late: covered from its effective date all the same
+        with freeze_time("2027-03-20"):
+            self.env["maintenance.contract.amendment"]._cron_apply_amendments()
+        self.assertEqual(amendment.state, "applied")
+        coverage = contract.equipment_coverage_ids.filtered(lambda c: c.equipment_id == pcs[1])
+        self.assertEqual(coverage.date_from, date(2027, 3, 16))
+        move = self._invoice(contract, date(2027, 4, 1))
+        # 25.00 + 25.00 × 16/31 = 25.00 + 12.90 = 37.90
+        self.assertEqual(move.amount_untaxed, 37.9)
+
+    def test_coverage_constraints(self):
+        pcs = self._workstations(1)
+        contract = self._unit_contract(pcs)
+        other = self._unit_contract(self.env["maintenance.contract.equipment"])
+        with self.assertRaisesRegex(ValidationError, "cannot be covered twice"):
+            self.env["maintenance.contract.equipment.coverage"].create(
+                {
+                    "contract_id": other.id,
+                    "equipment_id": pcs.id,
+                    "date_from": date(2027, 4, 1),
+                }
+            )
+        with self.assertRaisesRegex(ValidationError, "cannot end .* before it starts"):
+            contract.equipment_coverage_ids.date_to = date(2027, 2, 1)
+
+    def test_coverage_change_of_a_contract_in_force_needs_no_amendment(self):
+        pcs = self._workstations(2)
+        contract = self._unit_contract(pcs[:1])
+        self.env["maintenance.contract.equipment.coverage"].with_user(self.user).create(
+            {"contract_id": contract.id, "equipment_id": pcs[1].id, "date_from": date(2027, 3, 5)}
+        )
+        self.assertIn(pcs[1], contract.equipment_ids)
+        message = contract.message_ids.filtered(lambda m: "Covered equipment added" in m.body)
+        self.assertEqual(message.author_id, self.user.partner_id)
+
+    # Quantity of a period
+
+    def test_prorated_month_with_units_added_mid_month(self):
+        pcs = self._workstations(14)
+        contract = self._unit_contract(pcs[:12] | self.server)
+        # 2 more workstations covered from 16 March (16 days of 31)
+        self.env["maintenance.contract.equipment.coverage"].create(
+            [
+                {"contract_id": contract.id, "equipment_id": pc.id, "date_from": date(2027, 3, 16)}
+                for pc in pcs[12:]
+            ]
+        )
+        march = self._invoice(contract, date(2027, 4, 1))
+        # 12 × 25.00 + 2 × 25.00 × 16/31 = 300.00 + 25.81 = 325.81 (the server is not counted)
+        self.assertEqual(march.amount_untaxed, 325.81)
+        line = march.invoice_line_ids
+        self.assertEqual((line.quantity, line.price_unit), (1.0, 325.81))
+        self.assertEqual(
+            line.name, "Workstation support – 14 workstations – 03/01/2027 to 03/31/2027"
+        )
+        units = line.maintenance_unit_list.splitlines()
+        self.assertEqual(len(units), 14)
+        self.assertEqual(units[0], "PC-001 (S/N UNIT-SN-001)")
+        self.assertEqual(units[13], "PC-014 (S/N UNIT-SN-014) – 16/31 days")
+        self.assertTrue(line.tax_ids)
+        period = self._period(contract, date(2027, 3, 1))
+        self.assertEqual(period.amount_fee, 325.81)
+        self.assertEqual(period.amount_fee_full, 325.81)
+        april = self._invoice(contract, date(2027, 5, 1))
+        # 14 × 25.00 = 350.00: the quantity is kept
+        self.assertEqual(april.amount_untaxed, 350.0)
+        self.assertEqual(
+            (april.invoice_line_ids.quantity, april.invoice_line_ids.price_unit), (14.0, 25.0)
+        )
+
+    def test_recurring_revenue_follows_the_units_billed(self):
+        pcs = self._workstations(3)
+        contract = self._unit_contract(pcs[:2], start="2026-03-01")
+        self.env["maintenance.contract.equipment.coverage"].create(
+            {"contract_id": contract.id, "equipment_id": pcs[2].id, "date_from": date(2026, 3, 16)}
+        )
+        self._invoice(contract, date(2026, 5, 1))
+        contract.with_context(coverage_date=date(2026, 5, 1)).equipment_ids = [
+            Command.unlink(pcs[0].id)
+        ]
+        self._invoice(contract, date(2026, 6, 1))
+        self.env.flush_all()
+        rows = self.env["maintenance.contract.mrr.report"].search(
+            [("contract_id", "=", contract.id), ("date", "<=", "2026-05-01")], order="date"
+        )
+        # March: 2 × 25.00 + 25.00 × 16/31 = 50.00 + 12.90 = 62.90; April: 3 × 25.00; May: 2
+        self.assertEqual(
+            [(r.date, r.mrr, r.movement) for r in rows],
+            [
+                (date(2026, 3, 1), 62.9, "new"),
+                (date(2026, 4, 1), 75.0, "expansion"),
+                (date(2026, 5, 1), 50.0, "contraction"),
+            ],
+        )
+
+    def test_equipment_removed_mid_period(self):
+        pcs = self._workstations(3)
+        contract = self._unit_contract(pcs, price=30.0)
+        contract.with_context(coverage_date=date(2027, 3, 11)).equipment_ids = [
+            Command.unlink(pcs[2].id)
+        ]
+        move = self._invoice(contract, date(2027, 4, 1))
+        # 2 × 30.00 + 30.00 × 10/31 = 60.00 + 9.68 = 69.68
+        self.assertEqual(move.amount_untaxed, 69.68)
+        self.assertIn("3 workstations", move.invoice_line_ids.name)
+        self.assertIn(
+            "PC-003 (S/N UNIT-SN-003) – 10/31 days", move.invoice_line_ids.maintenance_unit_list
+        )
+
+    def test_count_on_first_day(self):
+        pcs = self._workstations(3)
+        contract = self._unit_contract(pcs[:2])
+        contract.unit_count_method = "first_day"
+        self.env["maintenance.contract.equipment.coverage"].create(
+            {"contract_id": contract.id, "equipment_id": pcs[2].id, "date_from": date(2027, 3, 16)}
+        )
+        move = self._invoice(contract, date(2027, 4, 1))
+        # the two covered on 1 March: 2 × 25.00
+        self.assertEqual(move.amount_untaxed, 50.0)
+
+    def test_minimum_quantity(self):
+        pcs = self._workstations(3)
+        contract = self._unit_contract(pcs, min_quantity=5.0)
+        move = self._invoice(contract, date(2027, 4, 1))
+        # 3 covered, at least 5: 5 × 25.00 = 125.00
+        self.assertEqual(move.amount_untaxed, 125.0)
+        self.assertEqual(
+            (move.invoice_line_ids.quantity, move.invoice_line_ids.price_unit), (5.0, 25.0)
+        )
+        self.assertIn("5 workstations (minimum quantity, 3.00 counted)", move.invoice_line_ids.name)
+
+    def test_quantity_frozen_when_invoiced(self):
+        pcs = self._workstations(3)
+        contract = self._unit_contract(pcs[:2])
+        self._invoice(contract, date(2027, 4, 1))
+        march = self._period(contract, date(2027, 3, 1))
+        self.assertEqual(march.amount_fee, 50.0)
+        # a workstation recorded late, covered from 20 March: March's invoice is not redone
+        self.env["maintenance.contract.equipment.coverage"].create(
+            {"contract_id": contract.id, "equipment_id": pcs[2].id, "date_from": date(2027, 3, 20)}
+        )
+        self.assertEqual(contract._get_fee_quantity(march._get_fee_lines_in_force()[0], march), 2.0)
+        self.assertEqual(march.amount_fee, 50.0)
+        with self.assertRaises(UserError):
+            march.with_user(self.accountant).unit_snapshot = False
+
+    def test_template_copies_the_quantity_mode(self):
+        template_line = self.template.line_ids[:1]
+        template_line.write(
+            {
+                "quantity_mode": "equipment",
+                "equipment_category_ids": [Command.set(self.workstation.ids)],
+                "min_quantity": 4.0,
+                "unit_label": "workstations",
+            }
+        )
+        contract = self._create_contract()
+        line = contract.line_ids.filtered(lambda fee: fee.name == template_line.name)[:1]
+        self.assertEqual(line.quantity_mode, "equipment")
+        self.assertEqual(line.equipment_category_ids, self.workstation)
+        self.assertEqual(line.min_quantity, 4.0)
+        self.assertEqual(line.unit_label, "workstations")
+
+    def test_quantity_mode_frozen_on_a_contract_in_force(self):
+        contract = self._unit_contract(self._workstations(1))
+        with self.assertRaises(UserError):
+            contract.line_ids.with_user(self.manager).min_quantity = 3.0
+
+    def test_forecast_of_the_next_period(self):
+        pcs = self._workstations(3)
+        contract = self._unit_contract(pcs[:2])
+        self.env["maintenance.contract.equipment.coverage"].create(
+            {"contract_id": contract.id, "equipment_id": pcs[2].id, "date_from": date(2027, 3, 16)}
+        )
+        contract.invalidate_recordset()
+        forecast = contract.with_user(self.manager)
+        # March, counted today: 2 × 25.00 + 25.00 × 16/31 = 50.00 + 12.90 = 62.90
+        self.assertEqual(forecast.next_invoice_amount, 62.9)
+        self.assertRegex(
+            forecast.next_invoice_units, r"^Workstation support: 3 workstations – .*62[.,]90$"
+        )
+        self._invoice(contract, date(2027, 4, 1))
+        contract.invalidate_recordset()
+        self.assertEqual(forecast.next_invoice_amount, 75.0)
+
+    # Invoiced in advance
+
+    def test_in_advance_adjusts_the_previous_period(self):
+        pcs = self._workstations(3)
+        contract = self._unit_contract(pcs[:2], in_advance=True)
+        march = self._invoice(contract, date(2027, 3, 1))
+        # billed with the workstations covered on 1 March: 2 × 25.00
+        self.assertEqual(march.amount_untaxed, 50.0)
+        Coverage = self.env["maintenance.contract.equipment.coverage"]
+        Coverage.create(
+            {"contract_id": contract.id, "equipment_id": pcs[2].id, "date_from": date(2027, 3, 16)}
+        )
+        contract.equipment_coverage_ids.filtered(lambda c: c.equipment_id == pcs[1]).date_to = date(
+            2027, 3, 21
+        )
+        april = self._invoice(contract, date(2027, 4, 1))
+        fee, adjustment = april.invoice_line_ids.sorted("sequence")
+        # April: PC-001 and PC-003 covered on 1 April: 2 × 25.00
+        self.assertEqual(fee.price_subtotal, 50.0)
+        # March: +PC-003 16 days, -PC-002 10 days: 25.00 × 6/31 = 4.84
+        self.assertEqual(adjustment.price_subtotal, 4.84)
+        self.assertEqual(
+            adjustment.name,
+            "Workstation support – Adjustment 03/01/2027 to 03/31/2027: "
+            "-PC-002 (10 days), +PC-003 (16 days)",
+        )
+        self.assertEqual(april.amount_untaxed, 54.84)
+        self.assertTrue(adjustment.tax_ids)
+        # done once: May has nothing to adjust for April
+        may = self._invoice(contract, date(2027, 5, 1))
+        self.assertEqual(may.amount_untaxed, 50.0)
