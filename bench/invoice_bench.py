@@ -44,14 +44,17 @@ from datetime import datetime
 # the SLA benchmark beside this file: the same registry loading and support calendar
 from sla_bench import make_calendar, registry_for
 
-SETUPS = ("module", "oca", "floor")
+SETUPS = ("module", "units", "oca", "floor")
 FLOOR_BATCH = 100  # the module's BATCH_SIZE
 CRONS = {
     "module": "maintenance_contract_it.ir_cron_invoice",
+    "units": "maintenance_contract_it.ir_cron_invoice",
     "oca": "contract.contract_cron_for_invoice",
 }
 DATE_PARAM = "mcit_bench.invoice_date"
 PRICE = 100.0
+# units setup: each contract bills per covered equipment, UNITS workstations at PRICE / UNITS
+UNITS = 20
 CHUNK = 1000
 
 
@@ -120,7 +123,7 @@ def prepare(env, args):
                 for i in range(start, min(start + CHUNK, args.n))
             ]
         )
-    if args.setup == "module":
+    if args.setup in ("module", "units"):
         policy = env["maintenance.sla.policy"].create(
             {
                 "name": "Bench 8x5",
@@ -138,6 +141,7 @@ def prepare(env, args):
             }
         )
         for start in range(0, args.n, CHUNK):
+            chunk = customers[start : start + CHUNK]
             contracts = env["maintenance.contract"].create(
                 [
                     {
@@ -145,20 +149,21 @@ def prepare(env, args):
                         "sla_policy_id": policy.id,
                         "date_start": today,
                         "billing_frequency": "monthly",
-                        "line_ids": [
-                            Command.create(
-                                {"product_id": product.id, "name": "Maintenance", "quantity": 1}
-                            )
-                        ],
+                        "line_ids": [Command.create(fee_line_values(args.setup, product))],
                     }
-                    for customer in customers[start : start + CHUNK]
+                    for customer in chunk
                 ]
             )
+            if args.setup == "units":
+                cover_equipment(env, contracts)
             contracts.action_activate()
             env.cr.commit()
         contracts = env["maintenance.contract"].search([])
         assert set(contracts.mapped("state")) == {"active"}
-        assert set(contracts.line_ids.mapped("price_unit")) == {PRICE}
+        price = PRICE if args.setup == "module" else PRICE / UNITS
+        assert set(contracts.line_ids.mapped("price_unit")) == {price}
+        if args.setup == "units":
+            assert len(contracts.equipment_ids) == UNITS * len(contracts)
     elif args.setup == "floor":
         contracts = customers  # one invoice per customer, nothing else prepared
     else:
@@ -194,6 +199,35 @@ def prepare(env, args):
     assert len(contracts) == args.n
     env["ir.config_parameter"].set_param(DATE_PARAM, fields.Date.to_string(today))
     env.cr.commit()
+
+
+def fee_line_values(setup, product):
+    """The fee line of a bench contract: quantity 1 at PRICE (module), or billed per covered
+    equipment at PRICE / UNITS (units: UNITS workstations give the same PRICE)."""
+    values = {"product_id": product.id, "name": "Maintenance", "quantity": 1}
+    if setup == "units":
+        values.update(
+            {"quantity_mode": "equipment", "price_unit": PRICE / UNITS, "unit_label": "units"}
+        )
+    return values
+
+
+def cover_equipment(env, contracts):
+    """UNITS workstations of each contract's customer, covered by the contract (draft: the
+    coverage starts on its first day), created in one batch."""
+    from odoo import Command
+
+    env["maintenance.contract.equipment"].create(
+        [
+            {
+                "name": f"{contract.partner_id.name} PC {i:02d}",
+                "partner_id": contract.partner_id.id,
+                "contract_ids": [Command.link(contract.id)],
+            }
+            for contract in contracts
+            for i in range(UNITS)
+        ]
+    )
 
 
 def floor_job(env):
@@ -390,7 +424,7 @@ def db_counts(db, setup):
                 "SELECT count(*) - count(DISTINCT partner_id) FROM account_move "
                 "WHERE move_type = 'out_invoice'"
             )
-        elif setup == "module":
+        elif setup in ("module", "units"):
             counts["contracts"] = one(
                 "SELECT count(*) FROM maintenance_contract WHERE state = 'active'"
             )
@@ -515,6 +549,8 @@ MIN_SPEED_VS_OCA = 1.4  # module invoices/s and CPU per invoice, against OCA con
 MAX_CPU_VS_FLOOR = 1.15  # module CPU per invoice, against a bare account.move.create
 MIN_TWO_WORKERS = 1.6  # module with two workers, against one
 MAX_PEAK_RSS_MB = 250  # module at 10,000
+# issue 15: per-unit contracts (UNITS covered units each) within 10 % of fixed-quantity ones
+MAX_UNITS_VS_FIXED = 1.10
 MAX_CPU_GROWTH = 1.05  # module CPU per invoice at 10,000 against 2,000
 
 
@@ -576,6 +612,20 @@ def targets(runs):
             f"N = {n}: module two workers / one invoices/s ≥ {MIN_TWO_WORKERS}",
             [ratio(t["invoices_per_s"], o["invoices_per_s"]) for o, t in twos if o and t],
             lambda v: v >= MIN_TWO_WORKERS,
+        )
+        units = [
+            (by_key.get((rnd, n, "module", 1)), by_key.get((rnd, n, "units", 1))) for rnd in rounds
+        ]
+        units = [(m, u) for m, u in units if m and u]
+        judge(
+            f"N = {n}: units / module CPU per invoice ≤ {MAX_UNITS_VS_FIXED}",
+            [ratio(cpu_per_invoice(u), cpu_per_invoice(m)) for m, u in units],
+            lambda v: v <= MAX_UNITS_VS_FIXED,
+        )
+        judge(
+            f"N = {n}: module / units invoices/s ≤ {MAX_UNITS_VS_FIXED}",
+            [ratio(m["invoices_per_s"], u["invoices_per_s"]) for m, u in units],
+            lambda v: v <= MAX_UNITS_VS_FIXED,
         )
     judge(
         f"N = 10000: module peak RSS ≤ {MAX_PEAK_RSS_MB} MB",

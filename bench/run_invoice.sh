@@ -43,7 +43,7 @@ esac
 started=$(date +%s)
 for setup in $(printf '%s\n' $RUNS | cut -d: -f1 | sort -u); do
     case $setup in
-        module) modules=maintenance_contract_it counted="select count(*) from maintenance_contract" ;;
+        module | units) modules=maintenance_contract_it counted="select count(*) from maintenance_contract" ;;
         oca) modules=contract counted="select count(*) from contract_contract" ;;
         floor) modules=account counted="select count(*) from res_partner where name like 'Bench customer %'" ;;
     esac
