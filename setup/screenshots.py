@@ -221,6 +221,22 @@ def main():
             f"{output}/contract_invoices.png",
             ".o_list_view .o_data_row",
         )
+        # the latest invoice with a line billed per unit: its list of units (issue 15)
+        invoice_id = search_id(
+            admin,
+            base,
+            "account.move",
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("invoice_line_ids.maintenance_unit_list", "!=", False),
+            ],
+        )
+        browser.shoot(
+            f"{base}/report/html/account.report_invoice/{invoice_id}",
+            f"{output}/invoice_units.png",
+            ".page",
+        )
     finally:
         browser.close()
 
