@@ -58,6 +58,7 @@
         "wizards/maintenance_contract_notice_wizard_views.xml",
         "wizards/maintenance_contract_renew_wizard_views.xml",
         "wizards/maintenance_contract_revision_wizard_views.xml",
+        "wizards/maintenance_contract_fee_correction_wizard_views.xml",
         "report/maintenance_contract_report.xml",
         "report/account_move_report.xml",
         "report/maintenance_contract_templates.xml",

@@ -731,6 +731,33 @@ class MaintenanceContract(models.Model):
             "context": {"default_contract_id": self.id},
         }
 
+    def action_open_fee_correction_wizard(self):
+        self.ensure_one()
+        self._check_manager(self.env._("correct the fees of a contract"))
+        self._check_can_correct_fees()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Correct Fees"),
+            "res_model": "maintenance.contract.fee.correction.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_contract_id": self.id},
+        }
+
+    def _check_can_correct_fees(self):
+        """The fees of a draft change directly; a cancelled contract is never billed."""
+        self.ensure_one()
+        if self.state in ("draft", "cancelled"):
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "Only the fees of a contract in force are corrected: %(contract)s is "
+                    "%(state)s.",
+                    contract=self.name,
+                    state=labels[self.state],
+                )
+            )
+
     def action_view_invoices(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

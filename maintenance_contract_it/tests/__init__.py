@@ -19,6 +19,7 @@ from . import (
     test_contract_terms,
     test_dates,
     test_demo_history,
+    test_fee_correction,
     test_integrity,
     test_intervention,
     test_intervention_tour,
