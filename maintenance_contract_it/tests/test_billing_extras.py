@@ -377,6 +377,19 @@ class TestBillingExtraWork(BillingExtrasMixin, InterventionCommon):
         self.assertFalse(self._extra_lines(self._invoice(self.may)))
 
 
+def _late_ticket_of_march(cls):
+    """The priority "3" ticket of 2 March, answered 0.5 h and resolved 1 h late."""
+    with freeze_time("2026-03-02 09:00:00"):  # Monday 10:00 Paris
+        ticket = cls._create_ticket(priority="3")
+    with freeze_time("2026-03-02 10:30:00"):  # response 0.5 h late
+        ticket.with_user(cls.agent).message_post(
+            body="On it", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+    with freeze_time("2026-03-02 15:00:00"):  # resolution 1 h late
+        ticket.stage_id = cls.stage_done
+    return ticket
+
+
 @tagged("post_install", "-at_install")
 class TestBillingSlaCredit(BillingExtrasMixin, MaintenanceSlaCommon):
     """Priority "3" ticket of March (see test_sla_penalty): 75.00 of penalty, capped at 10 %
@@ -385,14 +398,7 @@ class TestBillingSlaCredit(BillingExtrasMixin, MaintenanceSlaCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        with freeze_time("2026-03-02 09:00:00"):  # Monday 10:00 Paris
-            cls.ticket = cls._create_ticket(priority="3")
-        with freeze_time("2026-03-02 10:30:00"):  # response 0.5 h late
-            cls.ticket.with_user(cls.agent).message_post(
-                body="On it", message_type="comment", subtype_xmlid="mail.mt_comment"
-            )
-        with freeze_time("2026-03-02 15:00:00"):  # resolution 1 h late
-            cls.ticket.stage_id = cls.stage_done
+        cls.ticket = _late_ticket_of_march(cls)
         cls.march = cls._create_period(cls.contract, "2026-03-01", "2026-03-31")
         cls.april = cls._create_period(cls.contract, "2026-04-01", "2026-04-30")
         cls.may = cls._create_period(cls.contract, "2026-05-01", "2026-05-31")
@@ -511,14 +517,7 @@ class TestSlaCreditOnTheCreditNote(BillingExtrasMixin, MaintenanceSlaCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        with freeze_time("2026-03-02 09:00:00"):  # Monday 10:00 Paris
-            cls.ticket = cls._create_ticket(priority="3")
-        with freeze_time("2026-03-02 10:30:00"):  # response 0.5 h late
-            cls.ticket.with_user(cls.agent).message_post(
-                body="On it", message_type="comment", subtype_xmlid="mail.mt_comment"
-            )
-        with freeze_time("2026-03-02 15:00:00"):  # resolution 1 h late
-            cls.ticket.stage_id = cls.stage_done
+        cls.ticket = _late_ticket_of_march(cls)
         cls.march = cls._create_period(cls.contract, "2026-03-01", "2026-03-31")
 
     def test_sla_credit_line_on_the_credit_note_of_unused_days(self):
