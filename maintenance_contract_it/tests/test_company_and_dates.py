@@ -23,6 +23,8 @@ COMPANY_RULE_EXEMPT = {
     "maintenance.termination.reason": "shared list of reasons, no company data",
     "maintenance.contract.equipment.category": "shared list of equipment categories",
     "maintenance.contract.create.wizard": "transient wizard, its contract is checked",
+    "maintenance.contract.fee.correction.wizard": "transient wizard, its contract is checked",
+    "maintenance.contract.fee.correction.wizard.line": "transient line of the wizard above",
     "maintenance.contract.notice.wizard": "transient wizard, its contract is checked",
     "maintenance.contract.renew.wizard": "transient wizard, its contract is checked",
     "maintenance.contract.revision.wizard": "transient wizard, its contracts are checked",
