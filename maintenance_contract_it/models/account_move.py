@@ -25,6 +25,8 @@ class AccountMove(models.Model):
         string="Maintenance Contracts",
         compute="_compute_maintenance_contract_ids",
         store=True,
+        # computed with the invoice's other values: one INSERT for a batch of invoices
+        precompute=True,
         groups="base.group_user",
         help="The contract of the invoice and the contracts whose billing periods its lines "
         "invoice: a grouped invoice (one per customer) carries several.",

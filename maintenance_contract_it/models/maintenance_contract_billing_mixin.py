@@ -520,9 +520,13 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             )
         return values
 
-    def _generate_periods(self, date):
+    def _generate_periods(self, date, forecast=True):
         """Create the missing billing periods of the contracts due on ``date`` (one per
-        period, catching up the missed ones); idempotent. Return the periods created."""
+        period, catching up the missed ones); idempotent. Return the periods created.
+
+        :param forecast: compute their fee amounts before they are invoiced; the invoicing
+            job, which invoices them at once (their amounts are then frozen from their
+            invoice lines), computes it only for the ones left to invoice"""
         Period = as_step(self.env["maintenance.contract.period"])
         contracts = self.filtered(lambda c: c.state in BILLED_STATES and c.date_start)
         if not contracts:
@@ -536,7 +540,8 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         for contract in contracts:
             vals_list += contract._billing_period_values(date, last_ends.get(contract))
         periods = Period.create(vals_list)
-        periods._compute_fee_amount()
+        if forecast:
+            periods._compute_fee_amount()
         return periods
 
     def _get_periods_due(self, date):
@@ -621,9 +626,13 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         groups = defaultdict(lambda: periods.browse())
         for period in periods:
             groups[self._billing_group_key(period)] |= period
+        # each group reads its contracts, fee lines, customers... for the whole batch at once
+        # (a recordset made by union prefetches only itself)
+        groups = {key: group.with_prefetch(periods._prefetch_ids) for key, group in groups.items()}
         # what the extras of all the periods need, read once for the batch; journals,
         # addresses, fiscal positions, accounts and lock dates are read once too
         cache = {"extras_hints": periods._get_extras_hints()}
+        periods.contract_id._billing_prefetch_headers()
 
         def prepare(group):
             return group, self._billing_prepare_move_values(group, invoice_date, cache)
@@ -828,6 +837,18 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         if goods and services:
             return "mixed"
         return "goods" if goods else "services"
+
+    def _billing_prefetch_headers(self):
+        """Read at once, for the contracts of a batch of invoices, what the header of each
+        invoice reads (:meth:`_billing_get_invoice_partner`: the customers, the addresses
+        ``address_get`` walks, their fiscal fields): one query for all, not one per
+        invoice (each invoice's group of periods is a recordset of its own, whose prefetch
+        would only cover itself)."""
+        partners = self.partner_id
+        partners |= partners.child_ids
+        for company in self.company_id:
+            # the fiscal position reads the company-dependent fields in the company
+            partners.with_company(company).mapped("property_account_position_id")
 
     def _billing_get_invoice_partner(self, cache=None):
         """(invoice address, fiscal position) of the contract's customer."""
@@ -1426,7 +1447,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         Period = as_step(self.env["maintenance.contract.period"])
         try:
             with self.env.cr.savepoint():
-                self._generate_periods(date)
+                self._generate_periods(date, forecast=False)
             contracts = self
         except Exception:  # pylint: disable=broad-except
             # one at a time: find the culprit (or the contract another worker just did)
@@ -1434,7 +1455,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             for contract in self:
                 try:
                     with self.env.cr.savepoint():
-                        contract._generate_periods(date)
+                        contract._generate_periods(date, forecast=False)
                     contracts |= contract
                 except psycopg2.Error as error:
                     if error.pgcode == errorcodes.UNIQUE_VIOLATION:
@@ -1451,7 +1472,11 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             ],
             order="contract_id, date_start",
         )
-        return contracts._invoice_periods(periods, raise_errors=False, invoice_date=date)
+        moves = contracts._invoice_periods(periods, raise_errors=False, invoice_date=date)
+        # the periods left to invoice (a usage count missing, an invoice refused) show what
+        # they will invoice
+        periods.filtered(lambda p: p.state == "to_invoice")._compute_fee_amount()
+        return moves
 
     # Contract lifecycle hooks
 

@@ -231,8 +231,9 @@ class MaintenanceContractPeriod(models.Model):
         """Forecast the fees of the periods (before they are invoiced) from the contract's fee
         lines in force on their first day, prorated, and the fees of their full period
         (recurring revenue): the same lines as their invoice will carry, whose sums are
-        frozen when it is made (:meth:`_get_frozen_amounts`)."""
-        for period in self:
+        frozen when it is made (:meth:`_get_frozen_amounts`): an invoiced period keeps
+        them."""
+        for period in self.filtered(lambda p: p.state != "invoiced"):
             fees = period._get_fee_lines_in_force()
             amounts = period._get_frozen_amounts(period._prepare_fee_line_values(fees), fees)
             as_step(period).write({key: amounts[key] for key in ("amount_fee", "amount_fee_full")})
