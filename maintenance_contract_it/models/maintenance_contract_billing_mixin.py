@@ -344,16 +344,15 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         if not bounds:
             return 0.0
         if self._has_unit_fees():
+            # each line as the period to come would count it (the line's billed quantity)
             return self.currency_id.round(
                 sum(
                     self.currency_id.round(
-                        self._get_fee_units(fee, *bounds[:2])["quantity"]
-                        * fee["price_unit"]
+                        line._get_billed_units(*bounds[:2])["quantity"]
+                        * line.price_unit
                         * bounds[2]
                     )
-                    if fee["quantity_mode"] != "fixed"
-                    else self.currency_id.round(fee["quantity"] * fee["price_unit"] * bounds[2])
-                    for fee in self._get_current_fee_snapshots()
+                    for line in self._get_recurring_fee_lines()
                 )
             )
         return self.currency_id.round(self.amount_period * bounds[2])
@@ -379,10 +378,12 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         if not bounds:
             return False
         rows = []
-        for fee in self._get_current_fee_snapshots():
-            if fee["quantity_mode"] == "fixed":
+        Period = self.env["maintenance.contract.period"]
+        for line in self._get_recurring_fee_lines():
+            if line.quantity_mode == "fixed":
                 continue
-            units = self._get_fee_units(fee, bounds[0], bounds[1])
+            fee = Period._get_fee_snapshot(line)
+            units = line._get_billed_units(bounds[0], bounds[1])
             amount = self.currency_id.round(units["quantity"] * fee["price_unit"] * bounds[2])
             label = self._get_units_label(fee, units)
             if units.get("missing"):
