@@ -379,9 +379,8 @@ class MaintenanceContractAmendment(models.Model):
         mode = dict(fee._fields["quantity_mode"]._description_selection(self.env))
         text = f"{price:.2f} × {mode[fee.quantity_mode]}"
         if fee.min_quantity:
-            text = self.env._(
-                "%(fee)s (minimum %(minimum)s)", fee=text, minimum=f"{fee.min_quantity:g}"
-            )
+            minimum = f"{fee.min_quantity:g}"
+            text = self.env._("%(fee)s (minimum %(minimum)s)", fee=text, minimum=minimum)
         return text
 
     def _apply_fee_lines(self):
@@ -404,9 +403,7 @@ class MaintenanceContractAmendment(models.Model):
                 )
                 # the periods before the effective date are billed without the added line
                 line.fee_line_before = {"id": fee.id}
-                changes.append(
-                    (label, "", self._format_fee(line.quantity, line.price_unit, line))
-                )
+                changes.append((label, "", self._format_fee(line.quantity, line.price_unit, line)))
                 continue
             fee = line.contract_line_id
             # the periods before the effective date are billed with the line as it was (its
@@ -421,9 +418,7 @@ class MaintenanceContractAmendment(models.Model):
                         **line._get_quantity_mode_values(),
                     }
                 )
-                changes.append(
-                    (label, before, self._format_fee(fee.quantity, fee.price_unit, fee))
-                )
+                changes.append((label, before, self._format_fee(fee.quantity, fee.price_unit, fee)))
             else:
                 as_step(fee).unlink()
                 changes.append((label, before, ""))

@@ -327,7 +327,12 @@ class TestBillingUnits(BillingCommon):
                     "quantity": 2.0,
                     "price_unit": 15.0,
                 },
-                {"contract_id": contract.id, "name": "Firewall", "quantity": 1.0, "price_unit": 45.0},
+                {
+                    "contract_id": contract.id,
+                    "name": "Firewall",
+                    "quantity": 1.0,
+                    "price_unit": 45.0,
+                },
             ]
         )
 
@@ -353,7 +358,9 @@ class TestBillingUnits(BillingCommon):
         )
         self.assertEqual(line.billed_quantity, 5.0)
         self.assertEqual(contract.amount_period, 200.0)
-        self.assertEqual(contract._get_sla_penalties(date(2027, 3, 1), date(2027, 3, 31))["cap"], 20.0)
+        self.assertEqual(
+            contract._get_sla_penalties(date(2027, 3, 1), date(2027, 3, 31))["cap"], 20.0
+        )
         # one removed: 4 × 25.00 + 75.00 = 175.00 again
         contract.with_context(coverage_date=date(2027, 3, 1)).equipment_ids = [
             Command.unlink(pcs[0].id)
