@@ -89,7 +89,14 @@ class MaintenanceContractLine(models.Model):
         help="Equipment of the line's categories the contract covers today.",
     )
     covered_unit_list = fields.Text(string="Covered Units List", compute="_compute_covered_units")
-    usage_ids = fields.One2many("maintenance.contract.usage", "line_id", string="Usage Counts")
+    usage_ids = fields.One2many(
+        "maintenance.contract.usage",
+        "line_id",
+        string="Usage Counts",
+        # those who read the counts (customers see the line's quantity, not the counts)
+        groups="maintenance_contract_it.group_maintenance_contract_user,"
+        "account.group_account_invoice",
+    )
 
     @api.depends("product_id")
     def _compute_name(self):
