@@ -990,12 +990,14 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         days = (date_to - date_from).days + 1
         spans = defaultdict(list)
         recorded = set()
+        # by the equipment's record in the database (a contract form being edited holds new
+        # records of it)
         for coverage in contract.equipment_coverage_ids:
-            recorded.add(coverage.equipment_id.id)
-            spans[coverage.equipment_id].append((coverage.date_from, coverage.date_to))
+            recorded.add(coverage.equipment_id._origin.id)
+            spans[coverage.equipment_id._origin].append((coverage.date_from, coverage.date_to))
         for equipment in contract.equipment_ids:
-            if equipment.id not in recorded and contract.date_start:
-                spans[equipment].append((contract.date_start, None))
+            if equipment._origin.id not in recorded and contract.date_start:
+                spans[equipment._origin].append((contract.date_start, None))
         result = []
         for equipment, periods in sorted(spans.items(), key=lambda item: item[0].name):
             if categories and equipment.category not in categories:

@@ -370,6 +370,19 @@ class TestBillingUnits(BillingCommon):
         march = self._invoice(contract, date(2027, 4, 1))
         self.assertEqual(march.amount_untaxed, 175.0)
 
+    def test_contract_form_amount_of_a_line_billed_per_unit(self):
+        pcs = self._workstations(3)
+        contract = self._create_contract(
+            date_start="2027-03-01", equipment_ids=[Command.set(pcs.ids)], line_ids=[]
+        )
+        with Form(contract) as form, form.line_ids.new() as line:
+            line.name = "Workstation support"
+            line.quantity_mode = "equipment"
+            line.price_unit = 25.0
+            # the 3 covered workstations: 3 × 25.00 = 75.00, before saving
+            self.assertEqual(line.price_subtotal, 75.0)
+        self.assertEqual(contract.amount_period, 75.0)
+
     def test_contract_amount_follows_the_day(self):
         """A coverage starting on a day to come counts from that day: the daily job
         recomputes the amount (no write happens that day)."""
