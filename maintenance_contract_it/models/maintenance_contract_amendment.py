@@ -370,8 +370,18 @@ class MaintenanceContractAmendment(models.Model):
                 )
             )
 
-    def _format_fee(self, quantity, price):
-        return f"{quantity:g} × {price:.2f}"
+    def _format_fee(self, quantity, price, fee=None):
+        """What a fee line bills, for the amendment's changes: ``2 × 25.00``, or for a line
+        billed per unit (``fee``: a fee line or a fee change) ``25.00 × Per covered
+        equipment (minimum 5)``."""
+        if not fee or fee.quantity_mode == "fixed":
+            return f"{quantity:g} × {price:.2f}"
+        mode = dict(fee._fields["quantity_mode"]._description_selection(self.env))
+        text = f"{price:.2f} × {mode[fee.quantity_mode]}"
+        if fee.min_quantity:
+            minimum = f"{fee.min_quantity:g}"
+            text = self.env._("%(fee)s (minimum %(minimum)s)", fee=text, minimum=minimum)
+        return text
 
     def _apply_fee_lines(self):
         """Add, update or remove fee lines; return the (label, before, after) changes."""
@@ -388,19 +398,27 @@ class MaintenanceContractAmendment(models.Model):
                         "name": line.name,
                         "quantity": line.quantity,
                         "price_unit": line.price_unit,
+                        **line._get_quantity_mode_values(),
                     }
                 )
                 # the periods before the effective date are billed without the added line
                 line.fee_line_before = {"id": fee.id}
-                changes.append((label, "", self._format_fee(line.quantity, line.price_unit)))
+                changes.append((label, "", self._format_fee(line.quantity, line.price_unit, line)))
                 continue
             fee = line.contract_line_id
-            # the periods before the effective date are billed with the line as it was
+            # the periods before the effective date are billed with the line as it was (its
+            # quantity mode included, see maintenance.contract.period._get_fee_snapshot)
             line.fee_line_before = fee.env["maintenance.contract.period"]._get_fee_snapshot(fee)
-            before = self._format_fee(fee.quantity, fee.price_unit)
+            before = self._format_fee(fee.quantity, fee.price_unit, fee)
             if line.operation == "update":
-                as_step(fee).write({"quantity": line.quantity, "price_unit": line.price_unit})
-                changes.append((label, before, self._format_fee(fee.quantity, fee.price_unit)))
+                as_step(fee).write(
+                    {
+                        "quantity": line.quantity,
+                        "price_unit": line.price_unit,
+                        **line._get_quantity_mode_values(),
+                    }
+                )
+                changes.append((label, before, self._format_fee(fee.quantity, fee.price_unit, fee)))
             else:
                 as_step(fee).unlink()
                 changes.append((label, before, ""))

@@ -7,6 +7,7 @@ class MaintenanceContractAmendmentLine(models.Model):
 
     _name = "maintenance.contract.amendment.line"
     _description = "Contract Amendment Fee Change"
+    _inherit = ["maintenance.contract.fee.mixin"]
     _order = "amendment_id, sequence, id"
 
     amendment_id = fields.Many2one(
@@ -30,6 +31,11 @@ class MaintenanceContractAmendmentLine(models.Model):
     name = fields.Text(string="Description")
     quantity = fields.Float(string="New Quantity", default=1.0, digits="Product Unit of Measure")
     price_unit = fields.Float(string="New Unit Price", digits="Product Price")
+    # how the line added or updated counts its quantity (fixed, per covered equipment, per
+    # usage count): applied to the fee line with the amendment, from its effective date
+    equipment_category_ids = fields.Many2many(
+        relation="maintenance_contract_amendment_line_category_rel"
+    )
     fee_line_before = fields.Json(
         readonly=True,
         copy=False,
@@ -49,6 +55,7 @@ class MaintenanceContractAmendmentLine(models.Model):
                     "name": line.name,
                     "quantity": line.quantity,
                     "price_unit": line.price_unit,
+                    **line._get_quantity_mode_values(),
                 }
             )
 
@@ -84,7 +91,7 @@ class MaintenanceContractAmendmentLine(models.Model):
         self.env["maintenance.contract.amendment"].browse(
             {vals["amendment_id"] for vals in vals_list if vals.get("amendment_id")}
         )._check_signed_content_editable()
-        return super().create(vals_list)
+        return super().create([self._add_quantity_mode_of_line(vals) for vals in vals_list])
 
     def write(self, vals):
         # what the customer signed is frozen (see maintenance.signed.document.mixin); the
@@ -99,6 +106,16 @@ class MaintenanceContractAmendmentLine(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_signed(self):
         self.amendment_id._check_signed_content_editable()
+
+    def _add_quantity_mode_of_line(self, vals):
+        """``vals`` of a change of a fee line given without its quantity mode (made by
+        code, not the form's onchange): the fee line's mode is kept, never reset to a fixed
+        quantity."""
+        line_id = vals.get("contract_line_id")
+        if not line_id or "quantity_mode" in vals or vals.get("operation", "add") == "add":
+            return vals
+        line = self.env["maintenance.contract.line"].browse(line_id)
+        return {**line._get_quantity_mode_values(), **vals}
 
     def _describe(self):
         """First line of the description of the fee line this change is about."""

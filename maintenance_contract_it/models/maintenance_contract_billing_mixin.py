@@ -344,16 +344,15 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         if not bounds:
             return 0.0
         if self._has_unit_fees():
+            # each line as the period to come would count it (the line's billed quantity)
             return self.currency_id.round(
                 sum(
                     self.currency_id.round(
-                        self._get_fee_units(fee, *bounds[:2])["quantity"]
-                        * fee["price_unit"]
+                        line._get_billed_units(*bounds[:2])["quantity"]
+                        * line.price_unit
                         * bounds[2]
                     )
-                    if fee["quantity_mode"] != "fixed"
-                    else self.currency_id.round(fee["quantity"] * fee["price_unit"] * bounds[2])
-                    for fee in self._get_current_fee_snapshots()
+                    for line in self._get_recurring_fee_lines()
                 )
             )
         return self.currency_id.round(self.amount_period * bounds[2])
@@ -379,10 +378,12 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         if not bounds:
             return False
         rows = []
-        for fee in self._get_current_fee_snapshots():
-            if fee["quantity_mode"] == "fixed":
+        Period = self.env["maintenance.contract.period"]
+        for line in self._get_recurring_fee_lines():
+            if line.quantity_mode == "fixed":
                 continue
-            units = self._get_fee_units(fee, bounds[0], bounds[1])
+            fee = Period._get_fee_snapshot(line)
+            units = line._get_billed_units(bounds[0], bounds[1])
             amount = self.currency_id.round(units["quantity"] * fee["price_unit"] * bounds[2])
             label = self._get_units_label(fee, units)
             if units.get("missing"):
@@ -1010,12 +1011,14 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         days = (date_to - date_from).days + 1
         spans = defaultdict(list)
         recorded = set()
+        # by the equipment's record in the database (a contract form being edited holds new
+        # records of it)
         for coverage in contract.equipment_coverage_ids:
-            recorded.add(coverage.equipment_id.id)
-            spans[coverage.equipment_id].append((coverage.date_from, coverage.date_to))
+            recorded.add(coverage.equipment_id._origin.id)
+            spans[coverage.equipment_id._origin].append((coverage.date_from, coverage.date_to))
         for equipment in contract.equipment_ids:
-            if equipment.id not in recorded and contract.date_start:
-                spans[equipment].append((contract.date_start, None))
+            if equipment._origin.id not in recorded and contract.date_start:
+                spans[equipment._origin].append((contract.date_start, None))
         result = []
         for equipment, periods in sorted(spans.items(), key=lambda item: item[0].name):
             if categories and equipment.category not in categories:

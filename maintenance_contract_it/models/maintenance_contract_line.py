@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.jobs import run_batched
 from .maintenance_step_mixin import is_step
 
 # What a fee line invoices: on a contract in force, changed by an amendment or an index
@@ -59,6 +60,16 @@ class MaintenanceContractLine(models.Model):
         # customers read the taxes on the printed contract and their invoices
         groups="base.group_user",
     )
+    billed_quantity = fields.Float(
+        string="Quantity Today",
+        compute="_compute_price_subtotal",
+        store=True,
+        digits="Product Unit of Measure",
+        help="The quantity a period would bill today: the line's quantity, or for a line "
+        "billed per unit the equipment of its categories covered today, or its latest usage "
+        "count, at least its minimum quantity. The recurring amount of the contract counts "
+        "it; each billing period counts its own units.",
+    )
     price_subtotal = fields.Monetary(
         string="Subtotal", compute="_compute_price_subtotal", store=True
     )
@@ -78,6 +89,14 @@ class MaintenanceContractLine(models.Model):
         help="Equipment of the line's categories the contract covers today.",
     )
     covered_unit_list = fields.Text(string="Covered Units List", compute="_compute_covered_units")
+    usage_ids = fields.One2many(
+        "maintenance.contract.usage",
+        "line_id",
+        string="Usage Counts",
+        # those who read the counts (customers see the line's quantity, not the counts)
+        groups="maintenance_contract_it.group_maintenance_contract_user,"
+        "account.group_account_invoice",
+    )
 
     @api.depends("product_id")
     def _compute_name(self):
@@ -106,29 +125,52 @@ class MaintenanceContractLine(models.Model):
         company = self.contract_id.company_id or self.company_id or self.env.company
         return self.env["account.tax"]._get_maintenance_fee_taxes(self.product_id, company)
 
-    @api.depends("quantity_mode", "equipment_category_ids", "contract_id.equipment_ids")
+    @api.depends(
+        "quantity_mode",
+        "equipment_category_ids",
+        "min_quantity",
+        "contract_id.date_start",
+        "contract_id.equipment_ids.category",
+        "contract_id.equipment_coverage_ids.date_from",
+        "contract_id.equipment_coverage_ids.date_to",
+        "contract_id.equipment_coverage_ids.equipment_id",
+    )
     def _compute_covered_units(self):
-        today = fields.Date.context_today(self)
-        Period = self.env["maintenance.contract.period"]
         for line in self:
-            contract = line.contract_id
-            if line.quantity_mode != "equipment" or not contract or not line.id:
+            if line.quantity_mode != "equipment" or not line.contract_id or not line.id:
                 line.covered_unit_count = 0.0
                 line.covered_unit_list = False
                 continue
-            day = max(today, contract.date_start) if contract.date_start else today
-            units = contract._get_covered_unit_days(
-                Period._get_fee_snapshot(line), day, day, "first_day"
-            )
-            line.covered_unit_count = len(units)
-            line.covered_unit_list = contract._get_units_list_text(
-                {"units": [list(unit) for unit in units], "days": 1}
-            )
+            units = line._get_billed_units()
+            line.covered_unit_count = len(units["units"])
+            line.covered_unit_list = line.contract_id._get_units_list_text(units)
 
-    @api.depends("quantity", "price_unit")
+    @api.depends(
+        "quantity",
+        "price_unit",
+        "currency_id",
+        "quantity_mode",
+        "equipment_category_ids",
+        "min_quantity",
+        "contract_id.date_start",
+        "contract_id.equipment_ids.category",
+        "contract_id.equipment_coverage_ids.date_from",
+        "contract_id.equipment_coverage_ids.date_to",
+        "contract_id.equipment_coverage_ids.equipment_id",
+        "usage_ids.count",
+        "usage_ids.date",
+    )
     def _compute_price_subtotal(self):
+        """Stored (the contract's recurring amount, the MRR report and the list totals read
+        it in SQL): kept right by its dependencies when the coverage, the equipment, the
+        usage counts or the line change, and by :meth:`_cron_refresh_billed_quantity` when
+        a coverage starts or ends on a day that comes (today moves)."""
         for line in self:
-            line.price_subtotal = line.quantity * line.price_unit
+            quantity = line._get_billed_units()["quantity"]
+            line.billed_quantity = quantity
+            subtotal = quantity * line.price_unit
+            # rounded per line (never the unit price before the quantity)
+            line.price_subtotal = line.currency_id.round(subtotal) if line.currency_id else subtotal
 
     @api.constrains("quantity", "price_unit")
     def _check_amounts(self):
@@ -187,3 +229,85 @@ class MaintenanceContractLine(models.Model):
     def _unlink_except_signed(self):
         self.contract_id._check_signed_content_editable()
         self._check_fee_change_allowed(self.contract_id, "unlink")
+
+    # Quantity billed today
+
+    def _get_billed_units(self, date_from=None, date_to=None):
+        """The units the line bills, as a dict of
+        :meth:`maintenance.contract.billing.mixin._get_fee_units` (``quantity``: what is
+        billed, ``count``, ``units``...): THE quantity of the line, read by its subtotal
+        (and so the contract's recurring amount, its portal page, the SLA penalty cap and
+        the recurring revenue of the months without a billing period), its *Covered Units*
+        and the forecast of the next invoice. Override point.
+
+        - fixed quantity: the line's quantity;
+        - per covered equipment: the equipment of the line's categories covered on
+          ``date_from`` (default today, or the contract's start when it has not started),
+          each in full; with ``date_from`` and ``date_to`` (a period to come), as the
+          period would count them (prorated or on its first day);
+        - per usage count: the count entered for the days given; without days, the latest
+          count entered, else the minimum quantity, else the line's quantity (no count yet:
+          the amount the contract was signed for);
+
+        at least the minimum quantity for a line billed per unit."""
+        self.ensure_one()
+        contract = self.contract_id
+        if self.quantity_mode == "fixed" or not contract:
+            return {"mode": "fixed", "quantity": self.quantity, "count": self.quantity}
+        fee = self.env["maintenance.contract.period"]._get_fee_snapshot(self)
+        if date_from and date_to:
+            return contract._get_fee_units(fee, date_from, date_to)
+        today = fields.Date.context_today(self)
+        day = max(today, contract.date_start) if contract.date_start else today
+        if self.quantity_mode == "usage":
+            return self._get_usage_units_today(day)
+        return contract._get_fee_units(fee, day, day, method="first_day")
+
+    def _get_usage_units_today(self, day):
+        """Units of a line billed per usage count, counted on ``day`` (see
+        :meth:`_get_billed_units`): the latest count entered on or before that day (else
+        the latest entered), at least the minimum quantity; without any count, the minimum
+        quantity, else the line's quantity."""
+        self.ensure_one()
+        usages = self.sudo().usage_ids.sorted(lambda usage: (usage.date, usage.id))
+        latest = usages.filtered(lambda usage: usage.date <= day)[-1:] or usages[-1:]
+        minimum = self.min_quantity
+        if not latest:
+            quantity = minimum or self.quantity
+            return {"mode": "usage", "quantity": quantity, "count": quantity, "missing": True}
+        if latest.count < minimum:
+            return {
+                "mode": "usage",
+                "quantity": minimum,
+                "count": minimum,
+                "covered": latest.count,
+                "minimum": True,
+            }
+        return {"mode": "usage", "quantity": latest.count, "count": latest.count}
+
+    def _refresh_billed_quantity(self):
+        """Recompute the billed quantity and the subtotal of the lines (and the recurring
+        amounts of their contracts), for a change their dependencies do not see: the day."""
+        if not self:
+            return
+        self.env.add_to_compute(self._fields["billed_quantity"], self)
+        self.env.add_to_compute(self._fields["price_subtotal"], self)
+        contracts = self.contract_id
+        self.env.add_to_compute(contracts._fields["amount_period"], contracts)
+        self.env.add_to_compute(contracts._fields["amount_yearly"], contracts)
+        self.env.flush_all()
+
+    @api.model
+    def _cron_refresh_billed_quantity(self):
+        """Daily job: the lines billed per unit of the contracts in force or in draft get
+        their billed quantity and subtotal recomputed, for what changed with the day alone
+        (a coverage starting or ending on a day that came, a usage count dated in the
+        future): a day missed is caught up by the next run; a failing line is logged and
+        skipped."""
+        lines = self.sudo().search(
+            [
+                ("quantity_mode", "!=", "fixed"),
+                ("contract_id.state", "in", ("draft", "active")),
+            ]
+        )
+        run_batched(lines, "_refresh_billed_quantity")

@@ -291,11 +291,12 @@ class MaintenanceContractRevisionMixin(models.AbstractModel):
                 {
                     "contract_line_id": line.id,
                     "name": line.name,
-                    "quantity": line.quantity,
+                    # a line billed per unit: its quantity of today, as its subtotal
+                    "quantity": line.billed_quantity,
                     "price_before": line.price_unit,
                     "price_after": price_after,
                     "subtotal_before": line.price_subtotal,
-                    "subtotal_after": self.currency_id.round(line.quantity * price_after),
+                    "subtotal_after": self.currency_id.round(line.billed_quantity * price_after),
                 }
             )
         return {

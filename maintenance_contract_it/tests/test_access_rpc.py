@@ -36,7 +36,7 @@ INTERNAL_FIELDS = {
         "consumption_evolutive_hours",
         "preventive_plan_ids",
     ],
-    "maintenance.contract.line": ["tax_ids"],
+    "maintenance.contract.line": ["tax_ids", "usage_ids"],
     "maintenance.contract.equipment": ["note"],
     "maintenance.intervention": ["color", "plan_id", "plan_date"],
     "maintenance.contract.amendment": ["change_ids", "line_ids", "clause_add_ids"],

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .test_billing import BillingCommon
 
@@ -300,6 +300,251 @@ class TestBillingUnits(BillingCommon):
         self._invoice(contract, date(2027, 4, 1))
         contract.invalidate_recordset()
         self.assertEqual(forecast.next_invoice_amount, 75.0)
+
+    # The line's amounts follow its units (billed quantity of today)
+
+    def _lefevre_like(self, equipment, start="2027-03-01", **line_values):
+        """Like the demo's Cabinet Lefèvre: 25.00 per covered workstation or laptop, plus
+        2 × 15.00 and 45.00 of fixed fees (the server is not counted)."""
+        laptop = self.env.ref(
+            "maintenance_contract_it.maintenance_contract_equipment_category_laptop"
+        )
+        contract = self._unit_contract(
+            equipment | self.server,
+            start=start,
+            equipment_category_ids=[Command.set((self.workstation | laptop).ids)],
+            **line_values,
+        )
+        self._add_fixed_lines(contract)
+        return contract
+
+    def _add_fixed_lines(self, contract):
+        self.env["maintenance.contract.line"].sudo().create(
+            [
+                {
+                    "contract_id": contract.id,
+                    "name": "Backup monitoring",
+                    "quantity": 2.0,
+                    "price_unit": 15.0,
+                },
+                {
+                    "contract_id": contract.id,
+                    "name": "Firewall",
+                    "quantity": 1.0,
+                    "price_unit": 45.0,
+                },
+            ]
+        )
+
+    def test_contract_amount_follows_the_covered_units(self):
+        pcs = self._workstations(5)
+        pcs[3].category = "laptop"
+        contract = self._lefevre_like(pcs[:4])
+        line = contract.line_ids.filtered(lambda fee: fee.quantity_mode == "equipment")
+        # 4 covered (3 workstations, 1 laptop; not the server), whatever the line's quantity
+        self.assertEqual(line.quantity, 1.0)
+        self.assertEqual((line.billed_quantity, line.covered_unit_count), (4.0, 4.0))
+        self.assertEqual(line.price_subtotal, 100.0)
+        # 4 × 25.00 + 2 × 15.00 + 45.00 = 100.00 + 30.00 + 45.00 = 175.00
+        self.assertEqual(contract.amount_period, 175.0)
+        self.assertEqual(contract.amount_yearly, 2100.0)
+        # the SLA penalty is capped at 10 % of it: 17.50
+        self.assertEqual(contract.sla_policy_id.penalty_cap_percent, 10.0)
+        penalties = contract._get_sla_penalties(date(2027, 3, 1), date(2027, 3, 31))
+        self.assertEqual(penalties["cap"], 17.5)
+        # a workstation covered from the start: 5 × 25.00 + 75.00 = 200.00
+        self.env["maintenance.contract.equipment.coverage"].create(
+            {"contract_id": contract.id, "equipment_id": pcs[4].id, "date_from": date(2027, 3, 1)}
+        )
+        self.assertEqual(line.billed_quantity, 5.0)
+        self.assertEqual(contract.amount_period, 200.0)
+        self.assertEqual(
+            contract._get_sla_penalties(date(2027, 3, 1), date(2027, 3, 31))["cap"], 20.0
+        )
+        # one removed: 4 × 25.00 + 75.00 = 175.00 again
+        contract.with_context(coverage_date=date(2027, 3, 1)).equipment_ids = [
+            Command.unlink(pcs[0].id)
+        ]
+        self.assertEqual(contract.amount_period, 175.0)
+        # invoiced amounts are the periods' own: March bills 4 × 25.00 + 75.00
+        march = self._invoice(contract, date(2027, 4, 1))
+        self.assertEqual(march.amount_untaxed, 175.0)
+
+    def test_contract_form_amount_of_a_line_billed_per_unit(self):
+        pcs = self._workstations(3)
+        contract = self._create_contract(
+            date_start="2027-03-01", equipment_ids=[Command.set(pcs.ids)], line_ids=[]
+        )
+        with Form(contract) as form, form.line_ids.new() as line:
+            line.name = "Workstation support"
+            line.quantity_mode = "equipment"
+            line.price_unit = 25.0
+            # the 3 covered workstations: 3 × 25.00 = 75.00, before saving
+            self.assertEqual(line.price_subtotal, 75.0)
+        self.assertEqual(contract.amount_period, 75.0)
+
+    def test_contract_amount_follows_the_day(self):
+        """A coverage starting on a day to come counts from that day: the daily job
+        recomputes the amount (no write happens that day)."""
+        pcs = self._workstations(5)
+        contract = self._lefevre_like(pcs[:4])
+        self.env["maintenance.contract.equipment.coverage"].create(
+            {"contract_id": contract.id, "equipment_id": pcs[4].id, "date_from": date(2027, 3, 16)}
+        )
+        # counted on the contract's first day, 1 March: 4 × 25.00 + 75.00
+        self.assertEqual(contract.amount_period, 175.0)
+        with freeze_time("2027-03-16"):
+            self.env["maintenance.contract.line"]._cron_refresh_billed_quantity()
+        # from 16 March: 5 × 25.00 + 75.00 = 200.00
+        self.assertEqual(contract.amount_period, 200.0)
+
+    def test_contract_amount_minimum_quantity(self):
+        contract = self._lefevre_like(self._workstations(3), min_quantity=5.0)
+        line = contract.line_ids.filtered(lambda fee: fee.quantity_mode == "equipment")
+        # 3 covered, at least 5: 5 × 25.00 = 125.00; + 75.00 = 200.00
+        self.assertEqual(line.covered_unit_count, 3.0)
+        self.assertEqual(line.billed_quantity, 5.0)
+        self.assertEqual(contract.amount_period, 200.0)
+
+    def test_recurring_revenue_of_months_without_period(self):
+        pcs = self._workstations(4)
+        contract = self._lefevre_like(pcs, start="2026-01-01")
+        self.assertFalse(contract.period_ids)
+        self.env.flush_all()
+        rows = self.env["maintenance.contract.mrr.report"].search(
+            [("contract_id", "=", contract.id), ("date", "<=", "2026-02-01")], order="date"
+        )
+        # no period yet: the contract's amount, 4 × 25.00 + 75.00 = 175.00 a month
+        self.assertEqual(
+            [(r.date, r.mrr, r.arr) for r in rows],
+            [(date(2026, 1, 1), 175.0, 2100.0), (date(2026, 2, 1), 175.0, 2100.0)],
+        )
+
+    # Amendments choosing the quantity mode
+
+    def _amend_lines(self, contract, day, lines):
+        amendment = self.env["maintenance.contract.amendment"].create(
+            {
+                "contract_id": contract.id,
+                "date_effective": day,
+                "reason": "Billed per workstation",
+                "line_ids": [Command.create(values) for values in lines],
+            }
+        )
+        with freeze_time("2027-03-10"):
+            amendment.action_confirm()
+        with freeze_time(day):
+            self.env["maintenance.contract.amendment"]._cron_apply_amendments()
+        self.assertEqual(amendment.state, "applied")
+        return amendment
+
+    def test_amendment_switches_a_fixed_line_to_per_workstation(self):
+        pcs = self._workstations(4)
+        contract = self._unit_contract(pcs, quantity_mode="fixed", quantity=3.0)
+        # the changes are written in the language of the account manager
+        self.manager.lang = "en_US"
+        contract.user_id = self.manager
+        line = contract.line_ids
+        self.assertEqual(contract.amount_period, 75.0)
+        amendment = self._amend_lines(
+            contract,
+            "2027-04-01",
+            [
+                {
+                    "operation": "update",
+                    "contract_line_id": line.id,
+                    "quantity": 1.0,
+                    "price_unit": 25.0,
+                    "quantity_mode": "equipment",
+                    "equipment_category_ids": [Command.set(self.workstation.ids)],
+                    "unit_label": "workstations",
+                }
+            ],
+        )
+        self.assertEqual(line.quantity_mode, "equipment")
+        self.assertEqual(line.equipment_category_ids, self.workstation)
+        self.assertEqual(amendment.line_ids.fee_line_before["quantity_mode"], "fixed")
+        self.assertEqual(
+            [(c.old_value, c.new_value) for c in amendment.change_ids],
+            [("3 × 25.00", "25.00 × Per covered equipment")],
+        )
+        # 4 × 25.00 from now on
+        self.assertEqual(contract.amount_period, 100.0)
+        march = self._invoice(contract, date(2027, 4, 1))
+        # March, before the effective date: the fixed quantity, 3 × 25.00 = 75.00
+        self.assertEqual(march.amount_untaxed, 75.0)
+        self.assertEqual(
+            (march.invoice_line_ids.quantity, march.invoice_line_ids.price_unit), (3.0, 25.0)
+        )
+        self.assertNotIn("workstations", march.invoice_line_ids.name)
+        april = self._invoice(contract, date(2027, 5, 1))
+        # April: per covered workstation, 4 × 25.00 = 100.00
+        self.assertEqual(april.amount_untaxed, 100.0)
+        self.assertIn("4 workstations", april.invoice_line_ids.name)
+        self.assertEqual(len(april.invoice_line_ids.maintenance_unit_list.splitlines()), 4)
+
+    def test_amendment_adds_a_per_unit_line(self):
+        pcs = self._workstations(4)
+        contract = self._create_contract(
+            date_start="2027-03-01",
+            billing_alignment="calendar",
+            billing_in_advance=False,
+            equipment_ids=[Command.set(pcs.ids)],
+            line_ids=[Command.create({"name": "Firewall", "quantity": 1.0, "price_unit": 45.0})],
+        )
+        contract.action_activate()
+        self._amend_lines(
+            contract,
+            "2027-04-01",
+            [
+                {
+                    "operation": "add",
+                    "name": "Workstation support",
+                    "product_id": self.fee_product.id,
+                    "price_unit": 25.0,
+                    "quantity_mode": "equipment",
+                    "equipment_category_ids": [Command.set(self.workstation.ids)],
+                    "min_quantity": 5.0,
+                    "unit_label": "workstations",
+                }
+            ],
+        )
+        added = contract.line_ids.filtered(lambda fee: fee.quantity_mode == "equipment")
+        self.assertEqual((added.min_quantity, added.unit_label), (5.0, "workstations"))
+        # 45.00 + at least 5 × 25.00 (4 covered) = 45.00 + 125.00 = 170.00
+        self.assertEqual(contract.amount_period, 170.0)
+        march = self._invoice(contract, date(2027, 4, 1))
+        self.assertEqual(march.amount_untaxed, 45.0)
+        april = self._invoice(contract, date(2027, 5, 1))
+        self.assertEqual(april.amount_untaxed, 170.0)
+
+    def test_amendment_line_copies_the_quantity_mode(self):
+        contract = self._unit_contract(self._workstations(2), min_quantity=3.0)
+        line = contract.line_ids
+        amendment = self.env["maintenance.contract.amendment"].create(
+            {"contract_id": contract.id, "date_effective": "2027-04-01", "reason": "New price"}
+        )
+        with Form(amendment) as form, form.line_ids.new() as change:
+            change.operation = "update"
+            change.contract_line_id = line
+            self.assertEqual(change.quantity_mode, "equipment")
+            self.assertEqual(change.min_quantity, 3.0)
+            self.assertEqual(change.unit_label, "workstations")
+            change.price_unit = 27.0
+        self.assertEqual(amendment.line_ids.equipment_category_ids, self.workstation)
+        # made by code without the mode: the line's is kept, never reset to a fixed quantity
+        by_code = self.env["maintenance.contract.amendment.line"].create(
+            {
+                "amendment_id": amendment.id,
+                "operation": "update",
+                "contract_line_id": line.id,
+                "price_unit": 28.0,
+            }
+        )
+        self.assertEqual(
+            (by_code.quantity_mode, by_code.equipment_category_ids, by_code.min_quantity),
+            ("equipment", self.workstation, 3.0),
+        )
 
     # Invoiced in advance
 

@@ -121,3 +121,19 @@ class TestBillingUsage(BillingCommon):
         self.assertEqual(Usage.search(action["domain"]), usage)
         period.invalidate_recordset(["unit_summary"])
         self.assertIn("42 pages", period.unit_summary)
+
+    def test_contract_amount_follows_the_latest_count(self):
+        contract = self._usage_contract(price=0.10, quantity=500.0, min_quantity=1000.0)
+        line = contract.line_ids
+        # no count yet: the minimum, 1000 × 0.10 = 100.00
+        self.assertEqual((line.billed_quantity, contract.amount_period), (1000.0, 100.0))
+        Usage = self.env["maintenance.contract.usage"]
+        Usage.create({"line_id": line.id, "date": date(2027, 3, 1), "count": 1250})
+        # the latest count: 1250 × 0.10 = 125.00
+        self.assertEqual((line.billed_quantity, contract.amount_period), (1250.0, 125.0))
+        Usage.search([("line_id", "=", line.id)]).count = 400
+        # under the minimum: 1000 × 0.10 = 100.00
+        self.assertEqual(contract.amount_period, 100.0)
+        # no minimum and no count: the line's quantity, 500 × 0.10 = 50.00
+        other = self._usage_contract(price=0.10, quantity=500.0)
+        self.assertEqual(other.amount_period, 50.0)

@@ -2,6 +2,7 @@
 number of covered units and their list, the invoice document lists the units billed, and a
 customer's contact cannot change the coverage (over JSON-RPC)."""
 
+import re
 from datetime import date
 
 from odoo import Command
@@ -65,6 +66,56 @@ class TestPortalUnits(BillingCommon, HttpCase):
         self.assertEqual(page.status_code, 200)
         self.assertIn('class="maintenance_covered_unit_count">3.00', page.text)
         self.assertIn("POSTE-2 (S/N PORTAL-SN-2)", page.text)
+
+    def test_contract_page_amount_counts_the_covered_units(self):
+        laptop = self.env.ref(
+            "maintenance_contract_it.maintenance_contract_equipment_category_laptop"
+        )
+        workstation = self.env.ref(
+            "maintenance_contract_it.maintenance_contract_equipment_category_workstation"
+        )
+        Equipment = self.env["maintenance.contract.equipment"]
+        covered = Equipment.create(
+            [
+                {"name": f"CAB-{number}", "category": category, "partner_id": self.customer.id}
+                for number, category in (
+                    (1, "workstation"),
+                    (2, "workstation"),
+                    (3, "workstation"),
+                    (4, "laptop"),
+                    (5, "storage"),
+                )
+            ]
+        )
+        contract = self._create_contract(
+            date_start="2026-03-01",
+            billing_alignment="calendar",
+            equipment_ids=[Command.set(covered.ids)],
+            line_ids=[
+                Command.create(
+                    {
+                        "name": "Workstation support",
+                        "quantity_mode": "equipment",
+                        "equipment_category_ids": [Command.set((workstation | laptop).ids)],
+                        "unit_label": "workstations",
+                        "price_unit": 25.0,
+                    }
+                ),
+                Command.create({"name": "Backups", "quantity": 2.0, "price_unit": 15.0}),
+                Command.create({"name": "Firewall", "quantity": 1.0, "price_unit": 45.0}),
+            ],
+        )
+        contract.action_activate()
+        self.authenticate("mcit_units_portal", "mcit_units_portal")
+        page = self.url_open(f"/my/contracts/{contract.id}")
+        self.assertEqual(page.status_code, 200)
+        # 4 × 25.00 + 2 × 15.00 + 45.00 = 100.00 + 30.00 + 45.00 = 175.00 (not the storage)
+        amount = re.search(
+            r'id="contract_amount_period"[^>]*>(.*?)</h2>', page.text, re.DOTALL
+        ).group(1)
+        self.assertIn("175.00", amount)
+        self.assertIn("100.00", page.text)
+        self.assertIn('class="maintenance_covered_unit_count">4.00', page.text)
 
     def test_invoice_document_lists_the_units_billed(self):
         self.contract.with_context(coverage_date=date(2026, 3, 11)).equipment_ids = [

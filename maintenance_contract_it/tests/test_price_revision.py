@@ -129,6 +129,35 @@ class TestPriceRevision(MaintenanceContractCommon):
         self.assertEqual(contract.revision_reference_value, 310.5)
         self.assertEqual(str(contract.revision_next_date), "2026-01-01")
 
+    def test_revision_of_a_line_billed_per_unit(self):
+        self._publish()
+        pcs = self.env["maintenance.contract.equipment"].create(
+            [
+                {"name": f"PC-R{number}", "category": "workstation", "partner_id": self.customer.id}
+                for number in range(4)
+            ]
+        )
+        contract = self._revised_contract(
+            equipment_ids=[Command.set(pcs.ids)],
+            line_ids=[
+                Command.create(
+                    {
+                        "name": "Workstation support",
+                        "quantity_mode": "equipment",
+                        "price_unit": 25.0,
+                    }
+                )
+            ],
+        )
+        with freeze_time("2025-01-01"):
+            contract._cron_price_revision()
+        log = contract.revision_ids.line_ids
+        # 4 covered workstations: 4 × 25.00 = 100.00 → 4 × 26.41 = 105.64
+        self.assertEqual(
+            (log.quantity, log.subtotal_before, log.subtotal_after), (4.0, 100.0, 105.64)
+        )
+        self.assertEqual(contract.amount_period, 105.64)
+
     def test_revision_with_fixed_part(self):
         self._publish()
         contract = self._revised_contract(revision_fixed_part=0.15)
