@@ -357,12 +357,6 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             )
         return self.currency_id.round(self.amount_period * bounds[2])
 
-    def _get_current_fee_snapshots(self):
-        """The contract's recurring fee lines as they are, as fee snapshots."""
-        self.ensure_one()
-        Period = self.env["maintenance.contract.period"]
-        return [Period._get_fee_snapshot(line) for line in self._get_recurring_fee_lines()]
-
     def _get_next_invoice_units_text(self):
         """Per fee line billed per unit: its quantity in the next period to invoice, counted
         as it is today, and its amount (contract managers' forecast)."""
