@@ -87,6 +87,20 @@ class MaintenanceContractPeriod(models.Model):
         help="The covered equipment of the period was changed after its invoice: the next "
         "invoice of the contract adjusts it.",
     )
+    usage_ids = fields.One2many(
+        "maintenance.contract.usage",
+        "period_id",
+        string="Usage Counts",
+        help="The usage counts of the fee lines billed per usage count of the period, "
+        "entered before it is invoiced (frozen afterwards).",
+    )
+    usage_missing_line_ids = fields.Many2many(
+        "maintenance.contract.line",
+        string="Usage Counts Missing",
+        compute="_compute_usage_missing_line_ids",
+        help="The fee lines billed per usage count of the period whose count is not entered "
+        "yet: the period waits for them.",
+    )
     unit_summary = fields.Text(string="Units", compute="_compute_unit_summary")
     has_usage_fee = fields.Boolean(compute="_compute_unit_summary")
     prorata = fields.Float(
@@ -139,6 +153,28 @@ class MaintenanceContractPeriod(models.Model):
                 line.quantity_mode == "usage" for line in contract.sudo().line_ids
             )
 
+    @api.depends("usage_ids.count", "usage_ids.line_id", "state", "date_start", "date_end")
+    def _compute_usage_missing_line_ids(self):
+        Line = self.env["maintenance.contract.line"]
+        for period in self:
+            contract = period.contract_id
+            missing = Line
+            if period.state == "to_invoice" and any(
+                line.quantity_mode == "usage" for line in contract.sudo().line_ids
+            ):
+                missing = Line.browse(
+                    [
+                        fee["id"]
+                        for fee in period._get_fee_lines_in_force()
+                        if fee.get("quantity_mode") == "usage"
+                        and contract._get_usage_quantity(
+                            period.date_start, period.date_end, fee, period=period
+                        )
+                        is None
+                    ]
+                )
+            period.usage_missing_line_ids = missing
+
     @api.depends("contract_id", "date_start", "date_end")
     def _compute_display_name(self):
         for period in self:
@@ -169,10 +205,22 @@ class MaintenanceContractPeriod(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_billing_step("create")
-        return super().create(vals_list)
+        periods = super().create(vals_list)
+        # the counts entered before their period was made are its counts
+        usages = (
+            self.env["maintenance.contract.usage"]
+            .sudo()
+            .search([("contract_id", "in", periods.contract_id.ids), ("period_id", "=", False)])
+        )
+        if usages:
+            self.env.add_to_compute(usages._fields["period_id"], usages)
+        return periods
 
     def write(self, vals):
-        self._check_billing_step("write")
+        # the usage counts of the period are entered on its form by the invoicing users
+        # (their own rights and rules, frozen once invoiced: see the usage count)
+        if set(vals) != {"usage_ids"}:
+            self._check_billing_step("write")
         return super().write(vals)
 
     def unlink(self):
@@ -587,8 +635,8 @@ class MaintenanceContractPeriod(models.Model):
 
     def _usage_missing_message(self):
         return self.env._(
-            "The usage count of %(periods)s is missing: enter it (Invoicing > Usage "
-            "Counts) and invoice again.",
+            "The usage count of %(periods)s is missing: enter it (on the billing period, or "
+            "Invoicing > Usage Counts) and invoice again.",
             periods=", ".join(self.mapped("display_name")),
         )
 
