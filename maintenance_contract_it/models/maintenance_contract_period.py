@@ -555,7 +555,7 @@ class MaintenanceContractPeriod(models.Model):
         ``exclude``: the period being invoiced (its own units are being counted)."""
         if not self:
             return {}
-        self.env.flush_all()
+        self.flush_model(["contract_id", "state", "date_start", "unit_snapshot"])
         self.env.cr.execute(
             """
             SELECT f.key, a.value
