@@ -692,6 +692,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             # the units of the fees billed per unit, frozen with the invoice (counted again
             # when a former attempt left them)
             as_step(period).write({"unit_snapshot": period._get_unit_snapshot(fees)})
+            period._on_units_adjusted()
             period_lines = period._prepare_invoice_line_values(hints, fees=fees)
             as_step(period).write(period._get_frozen_amounts(period_lines, fees))
             lines += period_lines
@@ -968,8 +969,8 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         - ``units``: ``[equipment id, days covered]`` of the equipment counted, ``days``:
           the days of the period;
         - ``missing``: a usage count not entered yet (the period waits for it);
-        - ``adjustment``: for a period invoiced in advance, what the previous period's
-          invoice missed (see :meth:`_get_unit_adjustment`)."""
+        - ``adjustments``: what the invoices of periods already invoiced missed, adjusted
+          on this period's invoice (see :meth:`_get_unit_adjustments`)."""
         self.ensure_one()
         days = (date_to - date_from).days + 1
         result = {"mode": fee["quantity_mode"], "days": days, "units": [], "missing": False}
@@ -984,8 +985,10 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             result["units"] = [[equipment_id, covered] for equipment_id, covered in units]
             raw = sum(covered for __, covered in units) / days
             count = len(units)
-            if method == "first_day" and self.billing_in_advance and period:
-                result["adjustment"] = self._get_unit_adjustment(fee, period)
+            if period:
+                adjustments = self._get_unit_adjustments(fee, period)
+                if adjustments:
+                    result["adjustments"] = adjustments
         minimum = fee.get("min_quantity") or 0.0
         if float_compare(raw, minimum, precision_digits=6) < 0:
             result.update(quantity=minimum, count=minimum, covered=count, minimum=True)
@@ -1056,26 +1059,50 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             return None
         return sum(usages.mapped("count"))
 
-    def _get_unit_adjustment(self, fee, period):
-        """What the invoice of the period before ``period`` (invoiced in advance with the
-        equipment covered on its first day) missed: the equipment added or removed during it,
-        for their days. A dict (``amount``, ``changes``: ``[equipment id, days]`` signed,
-        ``period``: the previous period's id, ``quantity``: its quantity as covered) or
-        None."""
+    def _get_unit_adjustments(self, fee, period):
+        """What the invoices of the periods already invoiced before ``period`` missed of the
+        fee ``fee`` billed per covered equipment, to adjust on the invoice of ``period``: a
+        list of :meth:`_get_unit_adjustment`, oldest period first.
+
+        The periods looked at are the previous one when invoiced in advance (billed with the
+        equipment covered on its first day) and those whose coverage was changed after their
+        invoice (``units_changed``, see
+        :meth:`maintenance.contract.equipment.coverage._flag_invoiced_periods`): the history
+        is not counted again on every invoice. What a former adjustment billed for a period
+        is counted as billed (recorded in the adjusting period's units): nothing is adjusted
+        twice."""
         self.ensure_one()
-        previous = period.sudo().search(
-            [
-                ("contract_id", "=", self.id),
-                ("date_end", "=", period.date_start - ONE_DAY),
-                ("state", "=", "invoiced"),
-            ],
-            limit=1,
+        adjusted = period._get_periods_to_adjust()
+        if not adjusted:
+            return []
+        billed = adjusted._get_units_billed_by_adjustments(exclude=period)
+        result = []
+        for previous in adjusted:
+            frozen = (previous.unit_snapshot or {}).get(str(fee["id"]))
+            if not frozen or frozen.get("mode") != "equipment":
+                continue
+            adjustment = self._get_unit_adjustment(
+                fee, previous, billed.get((previous.id, str(fee["id"]))) or frozen
+            )
+            if adjustment:
+                result.append(adjustment)
+        return result
+
+    def _get_unit_adjustment(self, fee, previous, billed):
+        """The adjustment of the period ``previous`` (invoiced) of the fee ``fee``: the
+        difference between the units ``billed`` for it (its frozen units, or the units of
+        its last adjustment) and its equipment covered as recorded now, counted prorated
+        (first day when the contract counts so and bills in arrears), for their days. A dict
+        (``amount``, ``changes``: ``[equipment id, days]`` signed, ``period``: the period
+        adjusted, ``quantity`` and ``units``: its units as billed once adjusted) or None."""
+        self.ensure_one()
+        method = (
+            "first_day"
+            if self.unit_count_method == "first_day" and not self.billing_in_advance
+            else "prorated"
         )
-        billed = (previous.unit_snapshot or {}).get(str(fee["id"])) if previous else None
-        if not billed or billed.get("mode") != "equipment":
-            return None
-        actual = self._get_fee_units(fee, previous.date_start, previous.date_end, method="prorated")
-        billed_days = dict(map(tuple, billed["units"]))
+        actual = self._get_fee_units(fee, previous.date_start, previous.date_end, method=method)
+        billed_days = dict(map(tuple, billed.get("units") or []))
         actual_days = dict(map(tuple, actual["units"]))
         changes = [
             [equipment_id, actual_days.get(equipment_id, 0) - billed_days.get(equipment_id, 0)]
@@ -1092,6 +1119,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             "amount": amount,
             "changes": changes,
             "quantity": actual["quantity"],
+            "units": actual["units"],
         }
 
     def _get_units_label(self, fee, units, lang=None):
@@ -1132,8 +1160,9 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         return "\n".join(rows)
 
     def _prepare_unit_adjustment_values(self, fee, period, adjustment, lang=None):
-        """Invoice line of the adjustment of the previous period of ``period`` (see
-        :meth:`_get_unit_adjustment`): its own line naming the equipment and days."""
+        """Invoice line of the adjustment of a period invoiced before ``period`` (see
+        :meth:`_get_unit_adjustment`): its own line naming the period, the equipment and
+        days; negative when units were removed (it lowers the invoice's total)."""
         self.ensure_one()
         lang = lang or self._get_customer_lang()
         env = self.with_context(lang=lang).env

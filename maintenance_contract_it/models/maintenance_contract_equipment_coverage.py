@@ -1,8 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 from odoo.tools import format_date
 
 from ..tools.dates import ONE_DAY
+from .maintenance_step_mixin import as_step
 
 # the contracts whose coverage counts (a draft is still being written, a cancelled one never
 # ran)
@@ -105,19 +107,62 @@ class MaintenanceContractEquipmentCoverage(models.Model):
         if not self.env.context.get("coverage_sync"):
             coverages._sync_links()
         coverages._log_change("added")
+        coverages._flag_invoiced_periods(coverages._get_spans())
         return coverages
 
     def write(self, vals):
+        changed = {"date_from", "date_to", "contract_id", "equipment_id"} & set(vals)
+        spans = self._get_spans() if changed else []
         res = super().write(vals)
-        if {"date_from", "date_to", "contract_id", "equipment_id"} & set(vals):
+        if changed:
             if not self.env.context.get("coverage_sync"):
                 self._sync_links()
             self._log_change("changed")
+            self._flag_invoiced_periods(spans + self._get_spans())
         return res
 
     def unlink(self):
         self._log_change("deleted")
-        return super().unlink()
+        spans = self._get_spans()
+        res = super().unlink()
+        self._flag_invoiced_periods(spans)
+        return res
+
+    # Periods already invoiced that a change of coverage touches
+
+    def _get_spans(self):
+        """``[(contract id, first day, last day or None)]`` of the coverages."""
+        return [(c.contract_id.id, c.date_from, c.date_to) for c in self if c.date_from]
+
+    @api.model
+    def _flag_invoiced_periods(self, spans):
+        """Flag the periods already invoiced with their units that the coverage ``spans``
+        (of :meth:`_get_spans`, before and after a change) touch: the next invoice of their
+        contract adjusts them (see
+        :meth:`maintenance.contract.billing.mixin._get_unit_adjustments`). One search."""
+        if not spans:
+            return
+        domain = []
+        for contract_id, date_from, date_to in spans:
+            span = [("contract_id", "=", contract_id), ("date_end", ">=", date_from)]
+            if date_to:
+                span.append(("date_start", "<=", date_to))
+            domain = expression.OR([domain, span]) if domain else span
+        Period = self.env["maintenance.contract.period"].sudo()
+        periods = Period.search(
+            expression.AND(
+                [
+                    domain,
+                    [
+                        ("state", "=", "invoiced"),
+                        ("unit_snapshot", "!=", False),
+                        ("units_changed", "=", False),
+                    ],
+                ]
+            )
+        )
+        if periods:
+            as_step(periods).write({"units_changed": True})
 
     # Covered equipment of the contract (its many2many) and coverage
 

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..tools.dates import ONE_DAY
 from ..tools.jobs import lock_for_user
 from .maintenance_intervention import CONSUMED_STATES
 from .maintenance_step_mixin import as_step, is_step
@@ -78,6 +79,28 @@ class MaintenanceContractPeriod(models.Model):
         help="The units of the fee lines billed per unit (covered equipment and their days, "
         "usage counts), frozen when the period is invoiced.",
     )
+    units_changed = fields.Boolean(
+        string="Coverage Changed Since Invoiced",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The covered equipment of the period was changed after its invoice: the next "
+        "invoice of the contract adjusts it.",
+    )
+    usage_ids = fields.One2many(
+        "maintenance.contract.usage",
+        "period_id",
+        string="Usage Counts",
+        help="The usage counts of the fee lines billed per usage count of the period, "
+        "entered before it is invoiced (frozen afterwards).",
+    )
+    usage_missing_line_ids = fields.Many2many(
+        "maintenance.contract.line",
+        string="Usage Counts Missing",
+        compute="_compute_usage_missing_line_ids",
+        help="The fee lines billed per usage count of the period whose count is not entered "
+        "yet: the period waits for them.",
+    )
     unit_summary = fields.Text(string="Units", compute="_compute_unit_summary")
     has_usage_fee = fields.Boolean(compute="_compute_unit_summary")
     prorata = fields.Float(
@@ -130,6 +153,28 @@ class MaintenanceContractPeriod(models.Model):
                 line.quantity_mode == "usage" for line in contract.sudo().line_ids
             )
 
+    @api.depends("usage_ids.count", "usage_ids.line_id", "state", "date_start", "date_end")
+    def _compute_usage_missing_line_ids(self):
+        Line = self.env["maintenance.contract.line"]
+        for period in self:
+            contract = period.contract_id
+            missing = Line
+            if period.state == "to_invoice" and any(
+                line.quantity_mode == "usage" for line in contract.sudo().line_ids
+            ):
+                missing = Line.browse(
+                    [
+                        fee["id"]
+                        for fee in period._get_fee_lines_in_force()
+                        if fee.get("quantity_mode") == "usage"
+                        and contract._get_usage_quantity(
+                            period.date_start, period.date_end, fee, period=period
+                        )
+                        is None
+                    ]
+                )
+            period.usage_missing_line_ids = missing
+
     @api.depends("contract_id", "date_start", "date_end")
     def _compute_display_name(self):
         for period in self:
@@ -160,10 +205,22 @@ class MaintenanceContractPeriod(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_billing_step("create")
-        return super().create(vals_list)
+        periods = super().create(vals_list)
+        # the counts entered before their period was made are its counts
+        usages = (
+            self.env["maintenance.contract.usage"]
+            .sudo()
+            .search([("contract_id", "in", periods.contract_id.ids), ("period_id", "=", False)])
+        )
+        if usages:
+            self.env.add_to_compute(usages._fields["period_id"], usages)
+        return periods
 
     def write(self, vals):
-        self._check_billing_step("write")
+        # the usage counts of the period are entered on its form by the invoicing users
+        # (their own rights and rules, frozen once invoiced: see the usage count)
+        if set(vals) != {"usage_ids"}:
+            self._check_billing_step("write")
         return super().write(vals)
 
     def unlink(self):
@@ -436,8 +493,9 @@ class MaintenanceContractPeriod(models.Model):
         for fee in fees:
             lines.append(contract._prepare_fee_invoice_line_values(fee, period=self, lang=lang))
             if fee.get("quantity_mode", "fixed") == "equipment":
-                adjustment = contract._get_period_units(fee, self).get("adjustment")
-                if adjustment:
+                for adjustment in self._get_unit_adjustments_of(
+                    contract._get_period_units(fee, self)
+                ):
                     lines.append(
                         contract._prepare_unit_adjustment_values(fee, self, adjustment, lang)
                     )
@@ -458,6 +516,104 @@ class MaintenanceContractPeriod(models.Model):
             if fee.get("quantity_mode", "fixed") != "fixed"
         }
         return snapshot or False
+
+    @api.model
+    def _get_unit_adjustments_of(self, units):
+        """The adjustments of periods invoiced before carried by the units ``units`` of a
+        period (a list; one ``adjustment`` in the units frozen before there could be
+        several)."""
+        adjustments = list(units.get("adjustments") or [])
+        if units.get("adjustment"):
+            adjustments.append(units["adjustment"])
+        return adjustments
+
+    def _get_periods_to_adjust(self):
+        """The periods invoiced before this one whose units its invoice adjusts: the
+        previous period when the contract bills in advance (billed with the equipment
+        covered on its first day), and those whose coverage was changed after their
+        invoice (``units_changed``); one search, oldest first."""
+        self.ensure_one()
+        domain = [
+            ("contract_id", "=", self.contract_id.id),
+            ("state", "=", "invoiced"),
+            ("unit_snapshot", "!=", False),
+            ("date_start", "<", self.date_start),
+        ]
+        if self.contract_id.billing_in_advance:
+            domain += [
+                "|",
+                ("units_changed", "=", True),
+                ("date_end", "=", self.date_start - ONE_DAY),
+            ]
+        else:
+            domain.append(("units_changed", "=", True))
+        return self.sudo().search(domain, order="date_start, id")
+
+    def _get_units_billed_by_adjustments(self, exclude=None):
+        """The units billed last for the periods ``self`` by the adjustments other invoices
+        made (recorded in their units, see :meth:`_get_unit_adjustments_of`), read with one
+        query: {(period id, fee line id as a string): adjustment}, the latest one of each.
+        ``exclude``: the period being invoiced (its own units are being counted)."""
+        if not self:
+            return {}
+        self.flush_model(["contract_id", "state", "date_start", "unit_snapshot"])
+        self.env.cr.execute(
+            """
+            SELECT f.key, a.value
+              FROM maintenance_contract_period p
+             CROSS JOIN LATERAL jsonb_each(p.unit_snapshot) f
+             CROSS JOIN LATERAL jsonb_array_elements(
+                    CASE WHEN jsonb_typeof(f.value -> 'adjustments') = 'array'
+                         THEN f.value -> 'adjustments' ELSE '[]'::jsonb END
+                    || CASE WHEN jsonb_typeof(f.value -> 'adjustment') = 'object'
+                         THEN jsonb_build_array(f.value -> 'adjustment') ELSE '[]'::jsonb END
+                  ) a
+             WHERE p.contract_id = ANY(%s)
+               AND p.state = 'invoiced'
+               AND p.id != %s
+               AND p.date_start > %s
+               AND jsonb_typeof(p.unit_snapshot) = 'object'
+               AND jsonb_typeof(f.value) = 'object'
+               AND (a.value ->> 'period')::int = ANY(%s)
+             ORDER BY p.date_start, p.id
+            """,
+            [
+                self.contract_id.ids,
+                exclude.id if exclude else 0,
+                min(self.mapped("date_start")),
+                self.ids,
+            ],
+        )
+        billed = {}
+        for fee_key, adjustment in self.env.cr.fetchall():
+            period = self.browse(adjustment["period"])
+            if "units" not in adjustment:
+                # an adjustment recorded before the units were: its period's units changed
+                base = billed.get((period.id, fee_key)) or (period.unit_snapshot or {}).get(
+                    fee_key, {}
+                )
+                days = dict(map(tuple, base.get("units") or []))
+                for equipment_id, change in adjustment.get("changes", []):
+                    days[equipment_id] = days.get(equipment_id, 0) + change
+                adjustment = dict(
+                    adjustment, units=[[key, value] for key, value in days.items() if value > 0]
+                )
+            billed[(period.id, fee_key)] = adjustment
+        return billed
+
+    def _on_units_adjusted(self):
+        """Hook when the units of the periods are frozen for their invoice (with their
+        adjustments, see :meth:`_get_periods_to_adjust`): the periods they looked at are up
+        to date (a coverage change after now flags them again)."""
+        periods = self.browse()
+        for period in self:
+            if any(
+                isinstance(units, dict) and units.get("mode") == "equipment"
+                for units in (period.unit_snapshot or {}).values()
+            ):
+                periods |= period._get_periods_to_adjust().filtered("units_changed")
+        if periods:
+            as_step(periods).write({"units_changed": False})
 
     def _get_waiting_usage(self):
         """The periods that wait for a usage count of one of their fee lines billed per
@@ -480,8 +636,8 @@ class MaintenanceContractPeriod(models.Model):
 
     def _usage_missing_message(self):
         return self.env._(
-            "The usage count of %(periods)s is missing: enter it (Invoicing > Usage "
-            "Counts) and invoice again.",
+            "The usage count of %(periods)s is missing: enter it (on the billing period, or "
+            "Invoicing > Usage Counts) and invoice again.",
             periods=", ".join(self.mapped("display_name")),
         )
 
@@ -554,6 +710,16 @@ class MaintenanceContractPeriod(models.Model):
         """Hook when the invoice of the periods is cancelled or deleted: they are to invoice
         again, and the interventions and parts it invoiced are free again."""
         moves = self.sudo().move_id
+        # the periods their invoice adjusted are to adjust again
+        adjusted = {
+            adjustment["period"]
+            for period in self
+            for units in (period.unit_snapshot or {}).values()
+            if isinstance(units, dict)
+            for adjustment in self._get_unit_adjustments_of(units)
+        }
+        if adjusted:
+            as_step(self.browse(sorted(adjusted)).sudo().exists()).write({"units_changed": True})
         self.env["maintenance.intervention"].sudo()._unlink_invoice_lines(moves)
         self.env["maintenance.intervention.part"].sudo()._unlink_invoice_lines(moves)
         as_step(self.filtered(lambda p: p.state == "invoiced")).write(

@@ -37,6 +37,15 @@ class MaintenanceContractUsage(models.Model):
     )
     date_end = fields.Date(string="Period End", compute="_compute_date_end", store=True)
     count = fields.Float(digits="Product Unit of Measure", required=True)
+    period_id = fields.Many2one(
+        "maintenance.contract.period",
+        string="Billing Period",
+        compute="_compute_period_id",
+        store=True,
+        index="btree_not_null",
+        help="The billing period of the contract the count is of (found by its dates, "
+        "empty before the period is made): where it is entered on the period's form.",
+    )
 
     _sql_constraints = [
         (
@@ -54,6 +63,11 @@ class MaintenanceContractUsage(models.Model):
                 usage.date_end = contract._get_period_bounds(usage.date)[1]
             else:
                 usage.date_end = usage.date
+
+    @api.depends("date", "date_end", "line_id")
+    def _compute_period_id(self):
+        for usage in self:
+            usage.period_id = usage._get_period() if usage.date else False
 
     @api.constrains("count")
     def _check_count(self):
@@ -74,7 +88,11 @@ class MaintenanceContractUsage(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        Period = self.env["maintenance.contract.period"]
         for vals in vals_list:
+            if vals.get("period_id") and not vals.get("date"):
+                # entered on the period's form: the period's first day
+                vals["date"] = Period.browse(vals["period_id"]).sudo().date_start
             self._normalize_date(vals)
         usages = super().create(vals_list)
         usages._check_not_invoiced()

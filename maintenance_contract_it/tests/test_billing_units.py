@@ -577,3 +577,125 @@ class TestBillingUnits(BillingCommon):
         # done once: May has nothing to adjust for April
         may = self._invoice(contract, date(2027, 5, 1))
         self.assertEqual(may.amount_untaxed, 50.0)
+
+    # Coverage changed after the period was invoiced (back-dated)
+
+    def test_back_dated_coverage_adjusts_an_invoiced_period_in_arrears(self):
+        pcs = self._workstations(4)
+        contract = self._unit_contract(pcs[:2])
+        march = self._invoice(contract, date(2027, 4, 1))
+        self.assertEqual(march.amount_untaxed, 50.0)
+        # entered on 10 April: two workstations covered since 16 March
+        with freeze_time("2027-04-10"):
+            self.env["maintenance.contract.equipment.coverage"].create(
+                [
+                    {
+                        "contract_id": contract.id,
+                        "equipment_id": pc.id,
+                        "date_from": date(2027, 3, 16),
+                    }
+                    for pc in pcs[2:]
+                ]
+            )
+        march_period = self._period(contract, date(2027, 3, 1))
+        self.assertTrue(march_period.units_changed)
+        april = self._invoice(contract, date(2027, 5, 1))
+        fee, adjustment = april.invoice_line_ids.sorted("sequence")
+        # April: 4 × 25.00 = 100.00
+        self.assertEqual(fee.price_subtotal, 100.0)
+        # March: 2 workstations × 25.00 × 16/31 = 25.81
+        self.assertEqual(adjustment.price_subtotal, 25.81)
+        self.assertEqual(
+            adjustment.name,
+            "Workstation support – Adjustment 03/01/2027 to 03/31/2027: "
+            "+PC-003 (16 days), +PC-004 (16 days)",
+        )
+        self.assertEqual(april.amount_untaxed, 125.81)
+        self.assertFalse(march_period.units_changed)
+        # the invoice of March is kept as it was
+        self.assertEqual(march_period.amount_fee, 50.0)
+        # adjusted once: May bills May only
+        may = self._invoice(contract, date(2027, 6, 1))
+        self.assertEqual(may.amount_untaxed, 100.0)
+        self.assertEqual(len(may.invoice_line_ids), 1)
+
+    def test_back_dated_removal_in_advance_is_a_negative_line(self):
+        pcs = self._workstations(3)
+        contract = self._unit_contract(pcs, in_advance=True)
+        self._invoice(contract, date(2027, 3, 1))
+        april = self._invoice(contract, date(2027, 4, 1))
+        # nothing changed in March: 3 × 25.00, no adjustment
+        self.assertEqual(april.amount_untaxed, 75.0)
+        # entered on 10 April: PC-003 was removed on 16 March (covered until the 15th)
+        with freeze_time("2027-04-10"):
+            contract.equipment_coverage_ids.filtered(
+                lambda c: c.equipment_id == pcs[2]
+            ).date_to = date(2027, 3, 15)
+        may = self._invoice(contract, date(2027, 5, 1))
+        fee, march_adj, april_adj = may.invoice_line_ids.sorted("sequence")
+        # May: 2 × 25.00 = 50.00
+        self.assertEqual(fee.price_subtotal, 50.0)
+        # March billed 3 in advance, covered 2 + 15/31: -25.00 × 16/31 = -12.90
+        self.assertEqual(march_adj.price_subtotal, -12.9)
+        self.assertIn("Adjustment 03/01/2027 to 03/31/2027: -PC-003 (16 days)", march_adj.name)
+        # April billed 3, covered 2: -25.00 × 30/30 = -25.00
+        self.assertEqual(april_adj.price_subtotal, -25.0)
+        self.assertIn("Adjustment 04/01/2027 to 04/30/2027: -PC-003 (30 days)", april_adj.name)
+        # a product line of a negative amount on the customer invoice (a credit line, like
+        # the SLA credit), its taxes lowering the tax too: 50.00 - 12.90 - 25.00 = 12.10
+        self.assertEqual(march_adj.quantity, 1.0)
+        self.assertEqual(march_adj.price_unit, -12.9)
+        self.assertTrue(march_adj.tax_ids)
+        self.assertEqual(may.move_type, "out_invoice")
+        self.assertEqual(may.amount_untaxed, 12.1)
+        # VAT 20 % of the total: 12.10 × 20 % = 2.42
+        self.assertEqual(may.amount_tax, 2.42)
+        self.assertEqual(may.amount_total, 14.52)
+        may.action_post()
+        self.assertEqual((may.state, may.amount_residual), ("posted", 14.52))
+        self.assertEqual(self._period(contract, date(2027, 5, 1)).amount_fee, 12.1)
+        # adjusted once: June bills June only
+        june = self._invoice(contract, date(2027, 6, 1))
+        self.assertEqual(june.amount_untaxed, 50.0)
+
+    def test_second_back_dated_change_counts_the_first_adjustment(self):
+        pcs = self._workstations(3)
+        contract = self._unit_contract(pcs[:2])
+        self._invoice(contract, date(2027, 4, 1))
+        Coverage = self.env["maintenance.contract.equipment.coverage"]
+        with freeze_time("2027-04-10"):
+            coverage = Coverage.create(
+                {
+                    "contract_id": contract.id,
+                    "equipment_id": pcs[2].id,
+                    "date_from": date(2027, 3, 16),
+                }
+            )
+        april = self._invoice(contract, date(2027, 5, 1))
+        # April 3 × 25.00 = 75.00; March +25.00 × 16/31 = 12.90
+        self.assertEqual(april.amount_untaxed, 87.9)
+        # corrected on 10 May: PC-003 was covered from 26 March only
+        with freeze_time("2027-05-10"):
+            coverage.date_from = date(2027, 3, 26)
+        may = self._invoice(contract, date(2027, 6, 1))
+        fee, adjustment = may.invoice_line_ids.sorted("sequence")
+        self.assertEqual(fee.price_subtotal, 75.0)
+        # March now 2 + 6/31, billed 2 + 16/31: -25.00 × 10/31 = -8.06 (not -12.90 again)
+        self.assertEqual(adjustment.price_subtotal, -8.06)
+        self.assertIn("-PC-003 (10 days)", adjustment.name)
+        self.assertEqual(may.amount_untaxed, 66.94)
+
+    def test_cancelled_adjusting_invoice_adjusts_again(self):
+        pcs = self._workstations(3)
+        contract = self._unit_contract(pcs[:2])
+        self._invoice(contract, date(2027, 4, 1))
+        self.env["maintenance.contract.equipment.coverage"].create(
+            {"contract_id": contract.id, "equipment_id": pcs[2].id, "date_from": date(2027, 3, 16)}
+        )
+        april = self._invoice(contract, date(2027, 5, 1))
+        self.assertEqual(april.amount_untaxed, 87.9)
+        april.button_cancel()
+        self.assertEqual(april.state, "cancel")
+        again = self._invoice(contract, date(2027, 5, 2))
+        # 75.00 + 12.90: the adjustment of March is made again
+        self.assertEqual(again.amount_untaxed, 87.9)

@@ -6,7 +6,7 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .test_billing import BillingCommon
 
@@ -137,3 +137,69 @@ class TestBillingUsage(BillingCommon):
         # no minimum and no count: the line's quantity, 500 × 0.10 = 50.00
         other = self._usage_contract(price=0.10, quantity=500.0)
         self.assertEqual(other.amount_period, 50.0)
+
+    # Counts entered on the period's form
+
+    def test_count_entered_on_the_period_then_invoiced(self):
+        contract = self._usage_contract()
+        contract._generate_periods(date(2027, 4, 1))
+        period = contract.period_ids
+        # the line whose count the period waits for
+        self.assertEqual(period.usage_missing_line_ids, contract.line_ids)
+        with Form(period.with_user(self.accountant)) as form:
+            with form.usage_ids.new() as row:
+                row.line_id = contract.line_ids
+                row.count = 850
+        usage = period.usage_ids
+        self.assertFalse(period.usage_missing_line_ids)
+        # matched to its period by its date, the same rule as the counts entered elsewhere
+        self.assertEqual((usage.line_id, usage.date), (contract.line_ids, date(2027, 3, 1)))
+        self.assertEqual(
+            self.env["maintenance.contract.usage"].search(
+                [("contract_id", "=", contract.id), ("date", "=", date(2027, 3, 1))]
+            ),
+            usage,
+        )
+        move = self._invoice(contract, date(2027, 4, 1))
+        # 850 pages × 0.10 = 85.00
+        self.assertEqual(move.amount_untaxed, 85.0)
+        self.assertIn("850 pages", move.invoice_line_ids.name)
+
+    def test_count_entered_before_its_period_is_shown_on_it(self):
+        contract = self._usage_contract()
+        usage = self.env["maintenance.contract.usage"].create(
+            {"line_id": contract.line_ids.id, "date": date(2027, 3, 9), "count": 12}
+        )
+        self.assertFalse(usage.period_id)
+        contract._generate_periods(date(2027, 4, 1))
+        self.assertEqual(contract.period_ids.usage_ids, usage)
+
+    def test_invoiced_period_refuses_a_count_change(self):
+        contract = self._usage_contract()
+        contract._generate_periods(date(2027, 4, 1))
+        period = contract.period_ids.with_user(self.accountant)
+        period.usage_ids = [Command.create({"line_id": contract.line_ids.id, "count": 850})]
+        self._invoice(contract, date(2027, 4, 1))
+        self.assertEqual(period.state, "invoiced")
+        usage = period.usage_ids
+        with self.assertRaisesRegex(UserError, "was invoiced: it cannot be changed"):
+            period.usage_ids = [Command.update(usage.id, {"count": 900})]
+        with self.assertRaisesRegex(UserError, "was invoiced: it cannot be changed"):
+            period.usage_ids = [Command.delete(usage.id)]
+        self.assertEqual(usage.count, 850)
+        # the rest of the period stays the billing's
+        with self.assertRaisesRegex(UserError, "cannot be created, changed or deleted by hand"):
+            period.write({"usage_ids": [], "prorata": 0.5})
+
+    def test_portal_and_contract_users_cannot_write_counts(self):
+        contract = self._usage_contract()
+        contract._generate_periods(date(2027, 4, 1))
+        period = contract.period_ids
+        portal = new_test_user(
+            self.env, login="usage-portal", groups="base.group_portal", partner_id=self.customer.id
+        )
+        values = {"usage_ids": [Command.create({"line_id": contract.line_ids.id, "count": 1})]}
+        for user in (portal, self.user):
+            with self.assertRaises(AccessError):
+                period.with_user(user).write(values)
+        self.assertFalse(period.usage_ids)
