@@ -626,7 +626,13 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         groups = {key: group.with_prefetch(periods._prefetch_ids) for key, group in groups.items()}
         # what the extras of all the periods need, read once for the batch; journals,
         # addresses, fiscal positions, accounts and lock dates are read once too
-        cache = {"extras_hints": periods._get_extras_hints()}
+        cache = {
+            "extras_hints": periods._get_extras_hints(),
+            # what the invoices of the fees billed per covered equipment adjust
+            "unit_hints": periods.filtered(
+                lambda p: "equipment" in p.contract_id.line_ids.mapped("quantity_mode")
+            )._get_unit_hints(),
+        }
         periods.contract_id._billing_prefetch_headers()
 
         def prepare(group):
@@ -691,8 +697,9 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             fees = period._get_fee_lines_in_force()
             # the units of the fees billed per unit, frozen with the invoice (counted again
             # when a former attempt left them)
-            as_step(period).write({"unit_snapshot": period._get_unit_snapshot(fees)})
-            period._on_units_adjusted()
+            unit_hints = cache.get("unit_hints")
+            as_step(period).write({"unit_snapshot": period._get_unit_snapshot(fees, unit_hints)})
+            period._on_units_adjusted(unit_hints)
             period_lines = period._prepare_invoice_line_values(hints, fees=fees)
             as_step(period).write(period._get_frozen_amounts(period_lines, fees))
             lines += period_lines
@@ -957,7 +964,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             return frozen
         return self._get_fee_units(fee, period.date_start, period.date_end, period=period)
 
-    def _get_fee_units(self, fee, date_from, date_to, period=None, method=None):
+    def _get_fee_units(self, fee, date_from, date_to, period=None, method=None, hints=None):
         """The units of the fee ``fee`` billed per unit for the days ``date_from`` to
         ``date_to`` (a billing period, or its part billed), as a dict that JSON keeps:
 
@@ -970,7 +977,8 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
           the days of the period;
         - ``missing``: a usage count not entered yet (the period waits for it);
         - ``adjustments``: what the invoices of periods already invoiced missed, adjusted
-          on this period's invoice (see :meth:`_get_unit_adjustments`)."""
+          on this period's invoice (see :meth:`_get_unit_adjustments`; ``hints``: of
+          :meth:`maintenance.contract.period._get_unit_hints`, read for a batch)."""
         self.ensure_one()
         days = (date_to - date_from).days + 1
         result = {"mode": fee["quantity_mode"], "days": days, "units": [], "missing": False}
@@ -986,7 +994,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             raw = sum(covered for __, covered in units) / days
             count = len(units)
             if period:
-                adjustments = self._get_unit_adjustments(fee, period)
+                adjustments = self._get_unit_adjustments(fee, period, hints)
                 if adjustments:
                     result["adjustments"] = adjustments
         minimum = fee.get("min_quantity") or 0.0
@@ -1059,7 +1067,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             return None
         return sum(usages.mapped("count"))
 
-    def _get_unit_adjustments(self, fee, period):
+    def _get_unit_adjustments(self, fee, period, hints=None):
         """What the invoices of the periods already invoiced before ``period`` missed of the
         fee ``fee`` billed per covered equipment, to adjust on the invoice of ``period``: a
         list of :meth:`_get_unit_adjustment`, oldest period first.
@@ -1070,12 +1078,17 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         :meth:`maintenance.contract.equipment.coverage._flag_invoiced_periods`): the history
         is not counted again on every invoice. What a former adjustment billed for a period
         is counted as billed (recorded in the adjusting period's units): nothing is adjusted
-        twice."""
+        twice. ``hints``: of :meth:`maintenance.contract.period._get_unit_hints`, when the
+        caller read them for a batch of periods."""
         self.ensure_one()
-        adjusted = period._get_periods_to_adjust()
+        if hints is not None and period.id in hints["to_adjust"]:
+            adjusted, billed = hints["to_adjust"][period.id], hints["billed"]
+        else:
+            adjusted, billed = period._get_periods_to_adjust(), None
         if not adjusted:
             return []
-        billed = adjusted._get_units_billed_by_adjustments(exclude=period)
+        if billed is None:
+            billed = adjusted._get_units_billed_by_adjustments(exclude=period)
         result = []
         for previous in adjusted:
             frozen = (previous.unit_snapshot or {}).get(str(fee["id"]))

@@ -503,14 +503,16 @@ class MaintenanceContractPeriod(models.Model):
 
     # Fees billed per unit
 
-    def _get_unit_snapshot(self, fees):
+    def _get_unit_snapshot(self, fees, hints=None):
         """The units of the fees billed per unit of ``fees`` (snapshots), counted now, to
-        freeze with the period's invoice: {fee line id: units}, False when none."""
+        freeze with the period's invoice: {fee line id: units}, False when none.
+        ``hints``: of :meth:`_get_unit_hints`, when the caller read them for a batch of
+        periods."""
         self.ensure_one()
         contract = self.contract_id
         snapshot = {
             str(fee["id"]): contract._get_fee_units(
-                fee, self.date_start, self.date_end, period=self
+                fee, self.date_start, self.date_end, period=self, hints=hints
             )
             for fee in fees
             if fee.get("quantity_mode", "fixed") != "fixed"
@@ -531,23 +533,60 @@ class MaintenanceContractPeriod(models.Model):
         """The periods invoiced before this one whose units its invoice adjusts: the
         previous period when the contract bills in advance (billed with the equipment
         covered on its first day), and those whose coverage was changed after their
-        invoice (``units_changed``); one search, oldest first."""
+        invoice (``units_changed``), oldest first."""
         self.ensure_one()
-        domain = [
-            ("contract_id", "=", self.contract_id.id),
-            ("state", "=", "invoiced"),
-            ("unit_snapshot", "!=", False),
-            ("date_start", "<", self.date_start),
-        ]
-        if self.contract_id.billing_in_advance:
-            domain += [
+        return self._map_periods_to_adjust()[self.id]
+
+    def _get_unit_hints(self):
+        """What the invoices of the periods ``self`` (a batch) need to adjust the units of
+        their fees billed per covered equipment, read for all of them at once:
+        ``to_adjust`` ({period id: the periods its invoice adjusts}, see
+        :meth:`_map_periods_to_adjust`) and ``billed`` (what former adjustments billed for
+        those, see :meth:`_get_units_billed_by_adjustments`). :meth:`_on_units_adjusted`
+        keeps them right while the batch is invoiced."""
+        to_adjust = self._map_periods_to_adjust()
+        adjusted = self.browse().union(*to_adjust.values())
+        return {"to_adjust": to_adjust, "billed": adjusted._get_units_billed_by_adjustments()}
+
+    def _map_periods_to_adjust(self):
+        """{period id: the periods its invoice adjusts (see :meth:`_get_periods_to_adjust`)}
+        of the periods ``self``, found with one search for all (the invoicing job reads it
+        once per batch)."""
+        result = {period.id: self.browse() for period in self}
+        if not self:
+            return result
+        previous_ends = {
+            period.date_start - ONE_DAY for period in self if period.contract_id.billing_in_advance
+        }
+        candidates = self.sudo().search(
+            [
+                ("contract_id", "in", self.contract_id.ids),
+                ("state", "=", "invoiced"),
+                ("unit_snapshot", "!=", False),
+                ("date_start", "<", max(self.mapped("date_start"))),
                 "|",
                 ("units_changed", "=", True),
-                ("date_end", "=", self.date_start - ONE_DAY),
-            ]
-        else:
-            domain.append(("units_changed", "=", True))
-        return self.sudo().search(domain, order="date_start, id")
+                ("date_end", "in", sorted(previous_ends)),
+            ],
+            order="date_start, id",
+        )
+        by_contract = defaultdict(list)
+        for candidate in candidates:
+            by_contract[candidate.contract_id.id].append(candidate)
+        for period in self:
+            in_advance = period.contract_id.billing_in_advance
+            result[period.id] = self.browse(
+                [
+                    candidate.id
+                    for candidate in by_contract[period.contract_id.id]
+                    if candidate.date_start < period.date_start
+                    and (
+                        candidate.units_changed
+                        or (in_advance and candidate.date_end == period.date_start - ONE_DAY)
+                    )
+                ]
+            ).sudo()
+        return result
 
     def _get_units_billed_by_adjustments(self, exclude=None):
         """The units billed last for the periods ``self`` by the adjustments other invoices
@@ -601,7 +640,7 @@ class MaintenanceContractPeriod(models.Model):
             billed[(period.id, fee_key)] = adjustment
         return billed
 
-    def _on_units_adjusted(self):
+    def _on_units_adjusted(self, hints=None):
         """Hook when the units of the periods are frozen for their invoice (with their
         adjustments, see :meth:`_get_periods_to_adjust`): the periods they looked at are up
         to date (a coverage change after now flags them again)."""
@@ -611,9 +650,20 @@ class MaintenanceContractPeriod(models.Model):
                 isinstance(units, dict) and units.get("mode") == "equipment"
                 for units in (period.unit_snapshot or {}).values()
             ):
-                periods |= period._get_periods_to_adjust().filtered("units_changed")
+                adjusted = (
+                    hints["to_adjust"][period.id]
+                    if hints is not None and period.id in hints["to_adjust"]
+                    else period._get_periods_to_adjust()
+                )
+                periods |= adjusted.filtered("units_changed")
         if periods:
             as_step(periods).write({"units_changed": False})
+            if hints is not None:
+                # the other periods of the batch do not adjust them again (never the period
+                # just before one of them: that one is invoiced in the batch)
+                for key, adjusted in hints["to_adjust"].items():
+                    if key not in self.ids:
+                        hints["to_adjust"][key] = adjusted - periods
 
     def _get_waiting_usage(self):
         """The periods that wait for a usage count of one of their fee lines billed per

@@ -699,3 +699,35 @@ class TestBillingUnits(BillingCommon):
         again = self._invoice(contract, date(2027, 5, 2))
         # 75.00 + 12.90: the adjustment of March is made again
         self.assertEqual(again.amount_untaxed, 87.9)
+
+    # At any size
+
+    def test_query_count_per_invoice_of_unit_contracts(self):
+        """The coverage of a batch of contracts billed per covered equipment, the periods
+        their invoices adjust (in advance: the previous period of each) and what former
+        adjustments billed are read for the batch, not per invoice."""
+
+        def run(count, first):
+            contracts = self.env["maintenance.contract"]
+            for index in range(count):
+                contracts |= self._unit_contract(
+                    self._workstations(3, first=first + 3 * index), in_advance=True
+                )
+            # March invoiced first: April's invoices look at it for their adjustment
+            contracts._billing_run(date(2027, 3, 1))
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.cr.sql_log_count
+            moves = contracts._billing_run(date(2027, 4, 1))
+            self.env.flush_all()
+            self.assertEqual(len(moves), count)
+            # 3 workstations × 25.00, nothing to adjust
+            self.assertEqual(set(moves.mapped("amount_untaxed")), {75.0})
+            return self.cr.sql_log_count - start
+
+        small, large = run(5, 1), run(20, 100)
+        message = f"{small} queries for 5 contracts, {large} for 20"
+        # one contract more: Odoo's invoice sequence, the SLA penalties of its month over
+        # (read per contract) and the write of its period's units (about 4 queries; 10 when
+        # the adjustments were read per invoice)
+        self.assertLessEqual((large - small) / 15, 4, message)
