@@ -190,8 +190,10 @@ class MaintenanceContractEquipmentCoverage(models.Model):
         (``_get_covered_unit_days``). An equipment that would be covered twice is logged and
         left as it is, the others go on. Returns the coverage created."""
         created = self.browse()
-        contracts = self.env["maintenance.contract"].with_context(active_test=False).search(
-            [("equipment_ids", "!=", False), ("date_start", "!=", False)]
+        contracts = (
+            self.env["maintenance.contract"]
+            .with_context(active_test=False)
+            .search([("equipment_ids", "!=", False), ("date_start", "!=", False)])
         )
         for contract in contracts:
             covered = contract.equipment_coverage_ids.equipment_id

@@ -149,9 +149,7 @@ class ResCompany(models.Model):
         # the company's country is its contact's: the contact's write gives a company that
         # becomes French its defaults (res.partner._maintenance_apply_company_french_defaults),
         # keeping the values written here with the country
-        return super(
-            ResCompany, self.with_context(maintenance_french_keep=tuple(vals))
-        ).write(vals)
+        return super(ResCompany, self.with_context(maintenance_french_keep=tuple(vals))).write(vals)
 
     def _maintenance_is_french(self):
         """Whether the French Commercial Code applies to the company (metropolitan France

@@ -75,7 +75,9 @@ class ResPartner(models.Model):
             return super().write(vals)
         # the contacts of companies that become French (the company form writes the
         # company's country on its contact too)
-        not_french = self.filtered(lambda partner: partner.country_id.code not in FRENCH_COUNTRY_CODES)
+        not_french = self.filtered(
+            lambda partner: partner.country_id.code not in FRENCH_COUNTRY_CODES
+        )
         result = super().write(vals)
         not_french._maintenance_apply_company_french_defaults()
         return result

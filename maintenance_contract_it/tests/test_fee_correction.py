@@ -74,9 +74,7 @@ class TestFeeCorrection(BillingCommon):
         self.assertEqual(message.author_id, self.manager.partner_id)
         self.assertIn("Price typed wrong at signature", message.body)
         # the amounts in the contract's currency (USD: $ before the amount)
-        self.assertIn(
-            "Monthly maintenance, Unit Price: $ 300.00 → $ 320.00", text_of(message.body)
-        )
+        self.assertIn("Monthly maintenance, Unit Price: $ 300.00 → $ 320.00", text_of(message.body))
 
         # the invoiced period never changes; April is billed at 320.00 × 1 = 320.00
         move = self._invoice(self.contract, date(2027, 4, 1))
