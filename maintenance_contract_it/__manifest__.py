@@ -4,7 +4,7 @@
     "name": "IT Maintenance Contracts",
     "summary": "Maintenance contracts for IT service providers: clauses, SLA, "
     "renewals, revisions, helpdesk and invoicing",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services",
     "website": "https://github.com/maintenance-contract-it/maintenance_contract_it",
     "author": "maintenance_contract_it contributors",

@@ -15,8 +15,13 @@ fi
 if ! psql -d "$DB" -Atc "select 1 from ir_module_module where name = 'maintenance_contract_it' and state = 'installed'" 2>/dev/null | grep -q 1; then
     log "creating database $DB: a French provider (French chart of accounts, EUR, 20 % VAT)"
     dropdb --if-exists --force "$DB"
+    # French is loaded with base, before Accounting: a module installed after gets its French
+    # terms at its installation ("30 jours", "TVA 20 %" on the invoices). Loaded later, with
+    # --load-language on a database that already has Accounting, only base's records are
+    # translated (the other modules' models are not loaded yet at that step): the payment
+    # terms and tax groups stayed in English.
     odoo_bin -d "$DB" --addons-path="$ADDONS_PATH" --data-dir="$DATA_DIR" \
-        -i base --stop-after-init --no-http
+        -i base --load-language=fr_FR --stop-after-init --no-http
     # The company is French before Accounting is installed: Odoo then loads the French chart
     # of accounts (l10n_fr_account: EUR, 20 % VAT as default sales tax) on it, before the
     # module's demo products and contracts take their taxes from it. The module itself

@@ -827,19 +827,32 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
 
     def _billing_get_operation_type(self, lines):
         """What the invoice lines ``lines`` (values) sell, for its legal mentions:
-        ``services`` (fees, hours and lines without product), ``goods`` (only products
-        that are not services, such as the parts of an intervention) or ``mixed``."""
+        ``services``, ``goods`` or ``mixed``. The rule of Odoo's French invoice (l10n_fr_account):
+        a line whose taxes have a scope (*Tax Scope*, set by the French chart: "20% S" for
+        services, "20% G" for goods) sells what its taxes say; a line whose taxes have none
+        sells services when its product is a service or it has no product (fees, hours), goods
+        otherwise (the parts of an intervention)."""
         lines = [line for line in lines if line.get("display_type", "product") == "product"]
-        products = self.env["product.product"].browse(
-            {line["product_id"] for line in lines if line.get("product_id")}
-        )
-        goods = any(product.type != "service" for product in products)
-        services = any(product.type == "service" for product in products) or any(
-            not line.get("product_id") for line in lines
-        )
-        if goods and services:
+        kinds = {self._billing_get_line_operation(line) for line in lines}
+        if {"goods", "services"} <= kinds:
             return "mixed"
-        return "goods" if goods else "services"
+        return "goods" if "goods" in kinds else "services"
+
+    def _billing_get_line_operation(self, line):
+        """``services`` or ``goods``: what the invoice line ``line`` (values) sells."""
+        tax_ids = set()
+        for item in line.get("tax_ids") or []:
+            if isinstance(item, int):
+                tax_ids.add(item)
+            elif item[0] == Command.SET:
+                tax_ids.update(item[2])
+            elif item[0] == Command.LINK:
+                tax_ids.add(item[1])
+        scopes = set(self.env["account.tax"].browse(tax_ids).mapped("tax_scope")) - {False}
+        if scopes:
+            return "services" if scopes == {"service"} else "goods"
+        product = self.env["product.product"].browse(line.get("product_id"))
+        return "goods" if product and product.type != "service" else "services"
 
     def _billing_prefetch_headers(self):
         """Read at once, for the contracts of a batch of invoices, what the header of each

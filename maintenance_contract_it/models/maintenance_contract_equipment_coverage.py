@@ -1,3 +1,5 @@
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
@@ -5,6 +7,8 @@ from odoo.tools import format_date
 
 from ..tools.dates import ONE_DAY
 from .maintenance_step_mixin import as_step
+
+_logger = logging.getLogger(__name__)
 
 # the contracts whose coverage counts (a draft is still being written, a cancelled one never
 # ran)
@@ -222,6 +226,54 @@ class MaintenanceContractEquipmentCoverage(models.Model):
                     coverage.unlink()
                 else:
                     coverage.date_to = start - ONE_DAY
+
+    @api.model
+    def _migrate_cover_linked_equipment(self):
+        """On the update to 18.0.1.1.0: the equipment linked to a contract without any
+        coverage on it (linked before the history existed) gets a coverage from the
+        contract's start, open while it is linked, what the billing counts for it
+        (``_get_covered_unit_days``). An equipment that would be covered twice is logged and
+        left as it is, the others go on. Returns the coverage created."""
+        created = self.browse()
+        contracts = (
+            self.env["maintenance.contract"]
+            .with_context(active_test=False)
+            .search([("equipment_ids", "!=", False), ("date_start", "!=", False)])
+        )
+        for contract in contracts:
+            covered = contract.equipment_coverage_ids.equipment_id
+            for equipment in contract.equipment_ids - covered:
+                created |= self._migrate_cover_one(contract, equipment)
+        return created
+
+    @api.model
+    def _migrate_cover_one(self, contract, equipment):
+        """The coverage of ``equipment`` on ``contract`` from its start (empty when it
+        would overlap another coverage: logged)."""
+        try:
+            with self.env.cr.savepoint():
+                return (
+                    self.sudo()
+                    .with_context(coverage_sync=True)
+                    .create(
+                        {
+                            "contract_id": contract.id,
+                            "equipment_id": equipment.id,
+                            "date_from": contract.date_start,
+                        }
+                    )
+                )
+        except ValidationError as error:
+            _logger.warning(
+                "Coverage of the equipment %s (id %s) on the contract %s (id %s) not "
+                "recorded: %s",
+                equipment.display_name,
+                equipment.id,
+                contract.name,
+                contract.id,
+                error,
+            )
+            return self.browse()
 
     def _log_change(self, change):
         """Log the change of the coverage of a contract in force on its chatter (who and

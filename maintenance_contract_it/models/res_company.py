@@ -146,11 +146,10 @@ class ResCompany(models.Model):
     def write(self, vals):
         if "country_id" not in vals:
             return super().write(vals)
-        # a company that becomes French gets the French defaults it has not set yet
-        not_french = self.filtered(lambda company: not company._maintenance_is_french())
-        result = super().write(vals)
-        not_french._maintenance_apply_french_defaults(keep=vals)
-        return result
+        # the company's country is its contact's: the contact's write gives a company that
+        # becomes French its defaults (res.partner._maintenance_apply_company_french_defaults),
+        # keeping the values written here with the country
+        return super(ResCompany, self.with_context(maintenance_french_keep=tuple(vals))).write(vals)
 
     def _maintenance_is_french(self):
         """Whether the French Commercial Code applies to the company (metropolitan France
@@ -183,6 +182,30 @@ class ResCompany(models.Model):
     def _maintenance_install_french_defaults(self):
         """At the module's installation: the French defaults of the existing companies."""
         self.search([])._maintenance_apply_french_defaults()
+
+    def _maintenance_has_legal_mention_values(self):
+        """Whether the user has set any of the company's legal mention settings (an empty
+        company is one from before the module had them)."""
+        self.ensure_one()
+        return bool(
+            self.maintenance_invoice_legal_mentions
+            or self.maintenance_recovery_indemnity
+            or self.maintenance_late_penalty_rate
+            or self.maintenance_late_penalty_basis not in (False, "legal_x3")
+            or self.maintenance_invoice_legal_note
+        )
+
+    @api.model
+    def _maintenance_migrate_french_defaults(self):
+        """On the update to 18.0.1.1.0: the French defaults of the existing companies in
+        France that have none of the legal mention settings yet (a company where one is set
+        was configured by its user and is left as it is). Returns the companies updated."""
+        companies = self.search([]).filtered(
+            lambda company: company._maintenance_is_french()
+            and not company._maintenance_has_legal_mention_values()
+        )
+        companies._maintenance_apply_french_defaults()
+        return companies
 
     def _maintenance_get_invoice_legal_mentions(self, lang, operation_type="services"):
         """The legal mentions of a contract invoice of the company, in the language ``lang``

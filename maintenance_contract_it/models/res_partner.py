@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .res_company import FRENCH_COUNTRY_CODES
+
 # Fields that customers (portal users) must not read are restricted to this group.
 USER_GROUP = "maintenance_contract_it.group_maintenance_contract_user"
 
@@ -67,3 +69,26 @@ class ResPartner(models.Model):
         help="This contact may give notice of termination of the customer's maintenance "
         "contracts on the portal.",
     )
+
+    def write(self, vals):
+        if "country_id" not in vals:
+            return super().write(vals)
+        # the contacts of companies that become French (the company form writes the
+        # company's country on its contact too)
+        not_french = self.filtered(
+            lambda partner: partner.country_id.code not in FRENCH_COUNTRY_CODES
+        )
+        result = super().write(vals)
+        not_french._maintenance_apply_company_french_defaults()
+        return result
+
+    def _maintenance_apply_company_french_defaults(self):
+        """The companies of the contacts ``self`` (whose country changed) get the French
+        defaults they have not set, the values written with the country on the company form
+        kept (context ``maintenance_french_keep``)."""
+        if not self:
+            return
+        companies = self.env["res.company"].sudo().search([("partner_id", "in", self.ids)])
+        companies._maintenance_apply_french_defaults(
+            keep=self.env.context.get("maintenance_french_keep", ())
+        )

@@ -26,6 +26,7 @@ from . import (
     test_invoice_mentions,
     test_jobs_concurrency,
     test_lifecycle,
+    test_migration,
     test_mrr_report,
     test_notice,
     test_partner,

@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .test_billing import BillingCommon
+from .test_invoice_mentions import text_of
 
 
 @tagged("post_install", "-at_install")
@@ -72,7 +73,8 @@ class TestFeeCorrection(BillingCommon):
         message = self.contract.message_ids[0]
         self.assertEqual(message.author_id, self.manager.partner_id)
         self.assertIn("Price typed wrong at signature", message.body)
-        self.assertIn("Monthly maintenance, Unit Price: 300.0 → 320.0", message.body)
+        # the amounts in the contract's currency (USD: $ before the amount)
+        self.assertIn("Monthly maintenance, Unit Price: $ 300.00 → $ 320.00", text_of(message.body))
 
         # the invoiced period never changes; April is billed at 320.00 × 1 = 320.00
         move = self._invoice(self.contract, date(2027, 4, 1))
@@ -89,3 +91,26 @@ class TestFeeCorrection(BillingCommon):
             self.contract.with_user(self.manager).write(
                 {"line_ids": [Command.update(self.fee.id, {"price_unit": 999.0})]}
             )
+
+    def test_log_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.manager.lang = "fr_FR"
+        tax_10 = self.env["account.tax"].create(
+            {"name": "VAT 10% (test)", "amount": 10.0, "type_tax_use": "sale"}
+        )
+        tax_10.with_context(lang="fr_FR").name = "TVA 10 % (test)"
+        self.tax.with_context(lang="fr_FR").name = "TVA 20 % (test)"
+        wizard = self._wizard(self.manager, price=1320.5)
+        with Form(wizard.with_user(self.manager)) as wizard_form:
+            with wizard_form.line_ids.edit(0) as line:
+                line.quantity = 3
+                line.tax_ids.clear()
+                line.tax_ids.add(tax_10)
+        wizard.with_user(self.manager).action_apply()
+        body = text_of(self.contract.message_ids[0].body)
+        self.assertIn("Redevances corrigées par Contract Manager", body)
+        self.assertIn("Monthly maintenance, Prix unitaire : $ 300,00 → $ 1 320,50", body)
+        self.assertIn("Monthly maintenance, Quantité : 1,00 → 3,00", body)
+        self.assertIn("Monthly maintenance, Taxes : TVA 20 % (test) → TVA 10 % (test)", body)
+        self.assertEqual(self.fee.quantity, 3.0)
+        self.assertEqual(self.fee.tax_ids, tax_10)

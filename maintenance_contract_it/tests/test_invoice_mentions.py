@@ -84,6 +84,20 @@ class TestFrenchDefaults(BillingCommon):
         company.write({"country_id": self.env.ref("base.fr").id, "phone": "+33 1 23 45 67 89"})
         self.assertFalse(company.maintenance_invoice_legal_mentions)
 
+    def test_company_contact_becoming_french_gives_the_defaults(self):
+        company = self._company("base.be")
+        company.maintenance_recovery_indemnity = 55.0
+        # the country changed on the company's contact, not on the company form
+        company.partner_id.country_id = self.env.ref("base.mq")
+        self.assertEqual(company.country_id, self.env.ref("base.mq"))
+        self.assertTrue(company.maintenance_invoice_legal_mentions)
+        self.assertEqual(company.maintenance_late_penalty_basis, "legal_x3")
+        self.assertEqual(company.maintenance_recovery_indemnity, 55.0)
+        # a contact that is no company's changes nothing
+        partner = self.env["res.partner"].create({"name": "Contact in Belgium (test)"})
+        partner.country_id = self.env.ref("base.fr")
+        self.assertEqual(partner.country_id, self.env.ref("base.fr"))
+
     def test_install_gives_the_existing_french_companies_the_defaults(self):
         french = self._company("base.fr")
         belgian = self._company("base.be")

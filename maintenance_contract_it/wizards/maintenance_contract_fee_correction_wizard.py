@@ -54,13 +54,24 @@ class MaintenanceContractFeeCorrectionWizard(models.TransientModel):
         changes = [(wizard_line, values) for wizard_line, values in changes if values]
         if not changes:
             raise UserError(self.env._("The fee correction changes nothing."))
+        # the log in the language of the chatter, read before the lines change
+        wizard = self.with_context(lang=self._get_log_lang())
         log = []
         for wizard_line, values in changes:
             line = wizard_line.contract_line_id
-            log += wizard_line._describe_changes(values)
+            log += wizard_line.with_env(wizard.env)._describe_changes(values)
             as_step(line).write(values)
-        contract.message_post(body=self._correction_message(log))
+        contract.message_post(body=wizard._correction_message(log))
         return {"type": "ir.actions.act_window_close"}
+
+    def _get_log_lang(self):
+        """Language of the correction's log: the user's, else the company's."""
+        return (
+            self.env.lang
+            or self.env.user.lang
+            or self.contract_id.company_id.partner_id.lang
+            or "en_US"
+        )
 
     def _correction_message(self, log):
         body = self.env._(

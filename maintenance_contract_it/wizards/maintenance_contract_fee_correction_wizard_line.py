@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_amount, formatLang
 
 
 class MaintenanceContractFeeCorrectionWizardLine(models.TransientModel):
@@ -33,25 +33,39 @@ class MaintenanceContractFeeCorrectionWizardLine(models.TransientModel):
         return values
 
     def _describe_changes(self, values):
-        """One log entry per changed field: 'line, field: old → new'."""
+        """One log entry per changed field: 'line, field: old → new', in the language of the
+        context (the chatter's): amounts in the contract's currency, quantities at the
+        precision of the units of measure, taxes by name."""
         self.ensure_one()
         line = self.contract_line_id
         entries = []
         for fname in ("price_unit", "quantity", "tax_ids"):
             if fname not in values:
                 continue
-            if fname == "tax_ids":
-                old = ", ".join(line.tax_ids.mapped("name")) or "-"
-                new = ", ".join(self.tax_ids.mapped("name")) or "-"
-            else:
-                old, new = line[fname], self[fname]
             entries.append(
                 self.env._(
                     "%(line)s, %(field)s: %(old)s → %(new)s",
                     line=line.name,
                     field=line._fields[fname]._description_string(self.env),
-                    old=old,
-                    new=new,
+                    old=self._format_value(fname, line[fname]),
+                    new=self._format_value(fname, self[fname]),
                 )
             )
         return entries
+
+    def _format_value(self, fname, value):
+        """A value of the corrected field ``fname`` as the log prints it."""
+        env = self.env
+        line = self.contract_line_id
+        if fname == "tax_ids":
+            return ", ".join(value.with_env(env).mapped("name")) or "-"
+        if fname == "price_unit":
+            currency = line.currency_id
+            if currency.is_zero(currency.round(value) - value):
+                return format_amount(env, value, currency)
+            # a unit price more precise than the currency keeps its digits
+            return formatLang(env, value, dp="Product Price", currency_obj=currency)
+        quantity = formatLang(env, value, dp="Product Unit of Measure")
+        if line.uom_id:
+            return f"{quantity} {line.uom_id.with_env(env).name}"
+        return quantity
