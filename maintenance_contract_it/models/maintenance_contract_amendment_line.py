@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 
 class MaintenanceContractAmendmentLine(models.Model):
@@ -116,6 +117,53 @@ class MaintenanceContractAmendmentLine(models.Model):
             return vals
         line = self.env["maintenance.contract.line"].browse(line_id)
         return {**line._get_quantity_mode_values(), **vals}
+
+    @api.model
+    def _migrate_quantity_mode_of_pending_changes(self):
+        """Update to 18.0.1.1.0: the updates of fee lines carried by amendments not applied
+        yet (drafts, confirmed, signed: their columns of the quantity mode were created
+        "fixed") get the mode of their fee line, written in SQL (what the customer signed
+        is otherwise frozen; the mode was not part of it). Return the changes updated."""
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE maintenance_contract_amendment_line change
+                   SET quantity_mode = line.quantity_mode,
+                       min_quantity = line.min_quantity,
+                       uom_id = line.uom_id,
+                       unit_label = line.unit_label
+                  FROM maintenance_contract_line line, maintenance_contract_amendment amendment
+                 WHERE change.contract_line_id = line.id
+                   AND change.amendment_id = amendment.id
+                   AND change.operation = 'update'
+                   AND amendment.state IN ('draft', 'confirmed')
+                   AND line.quantity_mode != 'fixed'
+                   AND change.quantity_mode = 'fixed'
+             RETURNING change.id
+                """
+            )
+        )
+        changes = self.browse([row[0] for row in self.env.cr.fetchall()])
+        if changes:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO maintenance_contract_amendment_line_category_rel
+                           (maintenance_contract_amendment_line_id,
+                            maintenance_contract_equipment_category_id)
+                    SELECT change.id, rel.maintenance_contract_equipment_category_id
+                      FROM maintenance_contract_amendment_line change
+                      JOIN maintenance_contract_line_category_rel rel
+                        ON rel.maintenance_contract_line_id = change.contract_line_id
+                     WHERE change.id IN %s
+                    ON CONFLICT DO NOTHING
+                    """,
+                    tuple(changes.ids),
+                )
+            )
+            self.invalidate_model()
+        return changes
 
     def _describe(self):
         """First line of the description of the fee line this change is about."""

@@ -130,3 +130,100 @@ class TestMigration(BillingCommon):
         self.assertEqual(chosen.maintenance_late_penalty_basis, "ecb_10")
         self.assertEqual(chosen.maintenance_recovery_indemnity, 0.0)
         self.assertFalse(belgian.maintenance_invoice_legal_mentions)
+
+    # Fee lines billed per unit
+
+    def _unit_contract(self, count):
+        workstation = self.env.ref(
+            "maintenance_contract_it.maintenance_contract_equipment_category_workstation"
+        )
+        contract = self._create_contract(
+            date_start="2027-03-01",
+            billing_alignment="calendar",
+            equipment_ids=[
+                Command.set(
+                    (
+                        self.env["maintenance.contract.equipment"].union(
+                            *(self._equipment(f"MIG-UNIT-{i}") for i in range(count))
+                        )
+                    ).ids
+                )
+            ],
+            line_ids=[
+                Command.create(
+                    {
+                        "product_id": self.fee_product.id,
+                        "name": "Workstation support",
+                        "quantity_mode": "equipment",
+                        "equipment_category_ids": [Command.set(workstation.ids)],
+                        "min_quantity": 2.0,
+                        "unit_label": "workstations",
+                        "price_unit": 25.0,
+                    }
+                ),
+                Command.create({"name": "Firewall", "quantity": 1.0, "price_unit": 45.0}),
+            ],
+        )
+        contract.action_activate()
+        return contract, workstation
+
+    def test_pending_change_of_a_unit_line_keeps_its_mode(self):
+        contract, workstation = self._unit_contract(3)
+        line = contract.line_ids.filtered(lambda fee: fee.quantity_mode == "equipment")
+        amendment = self.env["maintenance.contract.amendment"].create(
+            {
+                "contract_id": contract.id,
+                "date_effective": "2027-04-01",
+                "reason": "New price",
+                "line_ids": [
+                    Command.create(
+                        {"operation": "update", "contract_line_id": line.id, "price_unit": 30.0}
+                    )
+                ],
+            }
+        )
+        change = amendment.line_ids
+        # as the update made the column: every change fixed, without categories
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE maintenance_contract_amendment_line SET quantity_mode = 'fixed', "
+            "min_quantity = 0, unit_label = NULL WHERE id = %s",
+            [change.id],
+        )
+        self.env.cr.execute(
+            "DELETE FROM maintenance_contract_amendment_line_category_rel "
+            "WHERE maintenance_contract_amendment_line_id = %s",
+            [change.id],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(change.quantity_mode, "fixed")
+
+        self.assertEqual(self.migration.keep_quantity_mode_of_pending_changes(self.env), change)
+        self.assertEqual(
+            (change.quantity_mode, change.equipment_category_ids, change.min_quantity),
+            ("equipment", workstation, 2.0),
+        )
+        self.assertEqual(change.unit_label, "workstations")
+        # run twice: nothing more
+        self.assertFalse(self.migration.keep_quantity_mode_of_pending_changes(self.env))
+
+    def test_amounts_of_unit_lines_counted_from_their_units(self):
+        contract, __ = self._unit_contract(3)
+        # as stored before: quantity × price (1 × 25.00 + 45.00)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE maintenance_contract_line SET price_subtotal = quantity * price_unit, "
+            "billed_quantity = quantity WHERE contract_id = %s",
+            [contract.id],
+        )
+        self.env.cr.execute(
+            "UPDATE maintenance_contract SET amount_period = 70.0 WHERE id = %s", [contract.id]
+        )
+        self.env.invalidate_all()
+        self.assertEqual(contract.amount_period, 70.0)
+
+        self.migration.refresh_amounts_of_unit_lines(self.env)
+        self.env.invalidate_all()
+        # 3 workstations × 25.00 + 45.00 = 120.00
+        self.assertEqual(contract.amount_period, 120.0)
+        self.assertEqual(sorted(contract.line_ids.mapped("price_subtotal")), [45.0, 75.0])
