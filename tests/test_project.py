@@ -21,7 +21,12 @@ class TestProject(BaseCase):
         manifest = ast.literal_eval(
             (ROOT / "maintenance_contract_it" / "__manifest__.py").read_text()
         )
-        self.assertEqual(manifest["version"], "18.0.1.0.0")
+        # Odoo's series, then the module's own x.y.z; an update to it has its migration
+        version = manifest["version"]
+        self.assertRegex(version, r"^18\.0\.\d+\.\d+\.\d+$")
+        if version != "18.0.1.0.0":
+            migration = ROOT / "maintenance_contract_it" / "migrations" / version
+            self.assertTrue(migration.is_dir(), f"no migration for {version}")
         self.assertEqual(manifest["license"], "AGPL-3")
         for dependency in (
             "base",
