@@ -19,6 +19,18 @@ PRICED_FIELDS = (
     "min_quantity",
 )
 
+# What the units a line billed per covered equipment counts today depend on
+UNIT_DEPENDENCIES = (
+    "quantity_mode",
+    "equipment_category_ids",
+    "min_quantity",
+    "contract_id.date_start",
+    "contract_id.equipment_ids.category",
+    "contract_id.equipment_coverage_ids.date_from",
+    "contract_id.equipment_coverage_ids.date_to",
+    "contract_id.equipment_coverage_ids.equipment_id",
+)
+
 
 class MaintenanceContractLine(models.Model):
     """A recurring fee of a contract, invoiced every billing period."""
@@ -125,16 +137,7 @@ class MaintenanceContractLine(models.Model):
         company = self.contract_id.company_id or self.company_id or self.env.company
         return self.env["account.tax"]._get_maintenance_fee_taxes(self.product_id, company)
 
-    @api.depends(
-        "quantity_mode",
-        "equipment_category_ids",
-        "min_quantity",
-        "contract_id.date_start",
-        "contract_id.equipment_ids.category",
-        "contract_id.equipment_coverage_ids.date_from",
-        "contract_id.equipment_coverage_ids.date_to",
-        "contract_id.equipment_coverage_ids.equipment_id",
-    )
+    @api.depends(*UNIT_DEPENDENCIES)
     def _compute_covered_units(self):
         for line in self:
             if line.quantity_mode != "equipment" or not line.contract_id or not line.id:
@@ -149,14 +152,7 @@ class MaintenanceContractLine(models.Model):
         "quantity",
         "price_unit",
         "currency_id",
-        "quantity_mode",
-        "equipment_category_ids",
-        "min_quantity",
-        "contract_id.date_start",
-        "contract_id.equipment_ids.category",
-        "contract_id.equipment_coverage_ids.date_from",
-        "contract_id.equipment_coverage_ids.date_to",
-        "contract_id.equipment_coverage_ids.equipment_id",
+        *UNIT_DEPENDENCIES,
         "usage_ids.count",
         "usage_ids.date",
     )

@@ -123,14 +123,7 @@ class TestBillingTaxScope(BillingCommon):
         Tax.create({"name": "10% S (test)", **values, "amount": 10.0})
         cls.company.account_sale_tax_id = cls.tax_goods
 
-    def _contract_with_line(self, **line):
-        values = {"name": "Remote support", "quantity": 2.0, "price_unit": 150.0}
-        values.update(line)
-        return self._create_contract(
-            date_start="2027-01-01",
-            partner_id=self.customer.id,
-            line_ids=[Command.create(values)],
-        )
+    _contract_with_line = TestBillingTaxes._contract_with_line
 
     def test_service_fee_gets_the_tax_of_services(self):
         contract = self._contract_with_line()
