@@ -157,23 +157,24 @@ class MaintenanceContractPeriod(models.Model):
     def _compute_usage_missing_line_ids(self):
         Line = self.env["maintenance.contract.line"]
         for period in self:
-            contract = period.contract_id
-            missing = Line
-            if period.state == "to_invoice" and any(
-                line.quantity_mode == "usage" for line in contract.sudo().line_ids
-            ):
-                missing = Line.browse(
-                    [
-                        fee["id"]
-                        for fee in period._get_fee_lines_in_force()
-                        if fee.get("quantity_mode") == "usage"
-                        and contract._get_usage_quantity(
-                            period.date_start, period.date_end, fee, period=period
-                        )
-                        is None
-                    ]
-                )
-            period.usage_missing_line_ids = missing
+            period.usage_missing_line_ids = Line.browse(
+                period._get_usage_missing_fee_ids() if period.state == "to_invoice" else []
+            )
+
+    def _get_usage_missing_fee_ids(self):
+        """Ids of the fee lines billed per usage count in force in the period whose count
+        is not entered yet (the period waits for them)."""
+        self.ensure_one()
+        contract = self.contract_id
+        if not any(line.quantity_mode == "usage" for line in contract.sudo().line_ids):
+            return []
+        return [
+            fee["id"]
+            for fee in self._get_fee_lines_in_force()
+            if fee.get("quantity_mode") == "usage"
+            and contract._get_usage_quantity(self.date_start, self.date_end, fee, period=self)
+            is None
+        ]
 
     @api.depends("contract_id", "date_start", "date_end")
     def _compute_display_name(self):
@@ -668,21 +669,7 @@ class MaintenanceContractPeriod(models.Model):
     def _get_waiting_usage(self):
         """The periods that wait for a usage count of one of their fee lines billed per
         usage count."""
-        waiting = self.browse()
-        for period in self:
-            contract = period.contract_id
-            if not any(line.quantity_mode == "usage" for line in contract.sudo().line_ids):
-                continue
-            for fee in period._get_fee_lines_in_force():
-                if fee.get("quantity_mode") == "usage" and (
-                    contract._get_usage_quantity(
-                        period.date_start, period.date_end, fee, period=period
-                    )
-                    is None
-                ):
-                    waiting |= period
-                    break
-        return waiting
+        return self.filtered(lambda period: period._get_usage_missing_fee_ids())
 
     def _usage_missing_message(self):
         return self.env._(
