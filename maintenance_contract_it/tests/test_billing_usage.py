@@ -96,6 +96,15 @@ class TestBillingUsage(BillingCommon):
         self.assertEqual(move.amount_untaxed, 30.0)
         self.assertEqual(march.state, "invoiced")
 
+    def test_period_left_by_the_job_shows_its_forecast(self):
+        # the job does not forecast the periods it invoices at once, only those it leaves
+        waiting = self._usage_contract(price=0.10, min_quantity=1000.0)
+        self.assertFalse(waiting._billing_run(date(2027, 4, 1)))
+        march = waiting.period_ids
+        self.assertEqual(march.state, "to_invoice")
+        # no count yet: at least the minimum, 1000 × 0.10 = 100.00
+        self.assertEqual((march.amount_fee, march.amount_fee_full), (100.0, 100.0))
+
     def test_invoice_now_says_the_count_is_missing(self):
         contract = self._usage_contract()
         contract._generate_periods(date(2027, 4, 1))
