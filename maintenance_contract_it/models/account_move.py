@@ -1,3 +1,7 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
@@ -97,6 +101,107 @@ class AccountMove(models.Model):
         return True
 
     # Links to contracts: set by the billing code only, always to the invoice's own customer
+
+    @api.model
+    def _maintenance_create_invoices(self, vals_list):
+        """Create the invoices of ``vals_list`` as Odoo's ``create`` does, but for their
+        creation message: Odoo posts "Invoice Created" on each customer invoice with one
+        ``message_post`` (about 7 queries, a third of the cost of a draft invoice); here the
+        messages of the batch are made at once by :meth:`_maintenance_log_creation`, the
+        same messages. Every invoice and credit note of the contracts is made here."""
+        context = self.env.context
+        if context.get("tracking_disable") or context.get("mail_create_nolog"):
+            return self.create(vals_list)
+        moves = self.with_context(mail_create_nolog=True).create(vals_list).with_env(self.env)
+        moves._maintenance_log_creation()
+        return moves
+
+    def _maintenance_log_creation(self):
+        """Log on each of these new moves the creation message of ``mail.thread.create``:
+        without a creation subtype (credit notes) by Odoo's ``_message_log_batch``, as Odoo
+        does; with one ("Invoice Created", per move type), the values ``message_post``
+        gives the message, created in one batch. A move with a follower subscribed to that
+        subtype (who would be notified of it) keeps Odoo's own ``message_post``."""
+        # account's subtype depends on the move type: asked once per type (env.ref queries)
+        per_type = defaultdict(lambda: self.browse())
+        for move in self:
+            per_type[move.move_type] |= move
+        per_subtype = defaultdict(lambda: self.browse())
+        for moves in per_type.values():
+            per_subtype[moves[:1]._creation_subtype()] |= moves
+        plain = per_subtype.pop(self.env["mail.message.subtype"], self.browse())
+        if plain:
+            plain._message_log_batch(bodies={move.id: move._creation_message() for move in plain})
+        author = self.env.user.partner_id
+        for subtype, moves in per_subtype.items():
+            followed = moves._maintenance_creation_followed(subtype)
+            for move in followed:
+                move.sudo().message_post(
+                    subtype_id=subtype.id,
+                    author_id=author.id,
+                    body=move._maintenance_creation_body(),
+                )
+            (moves - followed)._maintenance_log_creation_batch(subtype, author)
+
+    def _maintenance_creation_followed(self, subtype):
+        """The moves of ``self`` a follower is subscribed to ``subtype`` of: one query."""
+        followers = (
+            self.env["mail.followers"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("subtype_ids", "in", subtype.ids),
+                ],
+                ["res_id"],
+            )
+        )
+        return self.browse(set(followers.mapped("res_id")))
+
+    def _maintenance_creation_body(self):
+        self.ensure_one()
+        # as mail.thread.create: the summary hides the body in the chatter
+        return Markup('<div summary="o_mail_notification"><p>%s</p></div>') % (
+            self._creation_message()
+        )
+
+    def _maintenance_log_creation_batch(self, subtype, author):
+        """The creation messages of ``self`` with ``subtype``, the values of Odoo's
+        ``message_post`` (record name, alias domain, company, reply-to, author) computed for
+        all the moves at once, created in one ``_message_create``."""
+        if not self:
+            return self.env["mail.message"]
+        # as message_post in mail.thread.create: as superuser, in the user's language
+        moves = self._fallback_lang().sudo()
+        author_id, email_from = moves._message_compute_author(author.id, None)
+        alias_domains = moves._mail_get_alias_domains(default_company=self.env.company)
+        companies = moves._mail_get_companies(default=self.env.company)
+        reply_to = moves._notify_get_reply_to(default=email_from)
+        return moves._message_create(
+            [
+                {
+                    "author_id": author_id,
+                    "author_guest_id": False,
+                    "email_from": email_from,
+                    "model": self._name,
+                    "res_id": move.id,
+                    "body": move_here._maintenance_creation_body(),
+                    "message_type": "notification",
+                    "parent_id": False,
+                    "subject": False,
+                    "subtype_id": subtype.id,
+                    "partner_ids": [],
+                    "attachment_ids": [],
+                    "email_add_signature": True,
+                    "record_name": move.display_name,
+                    "record_alias_domain_id": alias_domains[move.id].id,
+                    "record_company_id": companies[move.id].id,
+                    "reply_to": reply_to[move.id],
+                }
+                for move_here, move in zip(self, moves, strict=True)
+            ]
+        )
 
     @api.model
     def _maintenance_links_editable(self):

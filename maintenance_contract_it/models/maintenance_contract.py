@@ -1079,7 +1079,7 @@ class MaintenanceContract(models.Model):
     def _create_penalty_invoice(self, amount):
         """Draft customer invoice of an early termination penalty."""
         self.ensure_one()
-        invoice = as_step(self.env["account.move"]).create(
+        invoice = as_step(self.env["account.move"])._maintenance_create_invoices(
             self._prepare_penalty_invoice_values(amount)
         )
         self.message_post(

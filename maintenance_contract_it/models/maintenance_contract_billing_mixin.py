@@ -656,7 +656,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             return Move
         try:
             with self.env.cr.savepoint():
-                moves = Move.create([values for __, values in prepared])
+                moves = Move._maintenance_create_invoices([values for __, values in prepared])
         except Exception:  # pylint: disable=broad-except
             if raise_errors:
                 raise
@@ -665,7 +665,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             for group, values in prepared:
                 try:
                     with self.env.cr.savepoint():
-                        moves |= Move.create(values)
+                        moves |= Move._maintenance_create_invoices(values)
                         kept.append((group, values))
                 except Exception as error:  # pylint: disable=broad-except
                     group.contract_id._billing_report_failure(error)
@@ -1640,7 +1640,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
                     "analytic_distribution": line.analytic_distribution,
                 }
             )
-        credit = as_step(self.env["account.move"]).create(
+        credit = as_step(self.env["account.move"])._maintenance_create_invoices(
             self._prepare_invoice_values(
                 "out_refund",
                 fields.Date.context_today(self),
@@ -1899,7 +1899,7 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         items = self._prepare_extra_work_line_values(date_to)
         if not items:
             return Move
-        invoice = Move.create(
+        invoice = Move._maintenance_create_invoices(
             self._prepare_invoice_values(
                 "out_invoice",
                 fields.Date.context_today(self),
@@ -1953,7 +1953,9 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
         line_values += [values for _record, values in self._prepare_extra_work_line_values(today)]
         if not line_values:
             return Move
-        invoice = Move.create(self._prepare_invoice_values("out_invoice", today, line_values))
+        invoice = Move._maintenance_create_invoices(
+            self._prepare_invoice_values("out_invoice", today, line_values)
+        )
         self._link_invoiced_records(invoice.invoice_line_ids)
         if final:
             self.sudo().final_move_id = invoice
@@ -2029,7 +2031,9 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             move_values = self._prepare_invoice_values(
                 "out_refund", fields.Date.context_today(self), [values]
             )
-            credit_note = as_step(self.env["account.move"]).create(move_values)
+            credit_note = as_step(self.env["account.move"])._maintenance_create_invoices(
+                move_values
+            )
             as_step(period).credit_move_id = credit_note
         return credit_note
 

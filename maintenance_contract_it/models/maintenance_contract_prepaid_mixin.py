@@ -191,7 +191,7 @@ class MaintenanceContractPrepaidMixin(models.AbstractModel):
             ],
         )
         # the user's own rights on invoices apply
-        invoice = as_step(self.env["account.move"]).create(values)
+        invoice = as_step(self.env["account.move"])._maintenance_create_invoices(values)
         self.env["maintenance.contract.prepaid.block"].sudo().create(
             {
                 "contract_id": self.id,
