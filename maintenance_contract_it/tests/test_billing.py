@@ -65,6 +65,23 @@ class BillingCommon(MaintenanceContractCommon):
     def _invoice(self, contracts, day):
         return contracts._billing_run(day)
 
+    def _count_run_queries(self, count, tag):
+        """(queries, invoices) of the invoicing job over ``count`` new contracts of new
+        customers (names from ``tag``), their first period due on 1 January 2027."""
+        partners = self.env["res.partner"].create(
+            [{"name": f"Customer {tag} {i}", "is_company": True} for i in range(count)]
+        )
+        contracts = self.env["maintenance.contract"]
+        for partner in partners:
+            contracts |= self._billing_contract("2027-01-01", partner=partner)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.cr.sql_log_count
+        moves = contracts._billing_run(date(2027, 1, 1))
+        self.env.flush_all()
+        self.assertEqual(len(moves), count)
+        return self.cr.sql_log_count - start, moves
+
 
 @tagged("post_install", "-at_install")
 class TestBilling(BillingCommon):
@@ -545,22 +562,8 @@ class TestBilling(BillingCommon):
         self.assertEqual(contract.period_ids.move_id.amount_untaxed, 300.0)
 
     def test_query_count_constant_per_invoice(self):
-        def run(count, day):
-            partners = self.env["res.partner"].create(
-                [{"name": f"Customer {day} {i}", "is_company": True} for i in range(count)]
-            )
-            contracts = self.env["maintenance.contract"]
-            for partner in partners:
-                contracts |= self._billing_contract("2027-01-01", partner=partner)
-            self.env.flush_all()
-            self.env.invalidate_all()
-            start = self.cr.sql_log_count
-            moves = contracts._billing_run(date(2027, 1, 1))
-            self.env.flush_all()
-            self.assertEqual(len(moves), count)
-            return self.cr.sql_log_count - start
-
-        small, large = run(5, "a"), run(20, "b")
+        small, __ = self._count_run_queries(5, "a")
+        large, __ = self._count_run_queries(20, "b")
         message = f"{small} queries for 5 contracts, {large} for 20"
         # at most 20 queries per invoice, and no more per invoice with more contracts; what
         # the extras need (billable work, SLA credits), the fee lines and the customers'

@@ -129,23 +129,10 @@ class TestBillingCreationMessage(BillingCommon):
         """With the chatter on, an invoice more costs about 2 queries, not the 7 more of
         Odoo's message_post per invoice (subtype, message, alias domain, alias, insert,
         attachments, recipients)."""
-
-        def run(count, day):
-            partners = self.env["res.partner"].create(
-                [{"name": f"Customer {day} {i}", "is_company": True} for i in range(count)]
-            )
-            contracts = self.env["maintenance.contract"]
-            for partner in partners:
-                contracts |= self._billing_contract("2027-01-01", partner=partner)
-            self.env.flush_all()
-            self.env.invalidate_all()
-            start = self.cr.sql_log_count
-            moves = contracts._billing_run(date(2027, 1, 1))
-            self.env.flush_all()
-            self.assertEqual(len(moves), count)
-            self.assertEqual(len(moves.message_ids), count)
-            return self.cr.sql_log_count - start
-
-        small, large = run(5, "a"), run(20, "b")
+        small, few = self._count_run_queries(5, "a")
+        large, many = self._count_run_queries(20, "b")
+        # one creation message per invoice
+        self.assertEqual(len(few.message_ids), 5)
+        self.assertEqual(len(many.message_ids), 20)
         message = f"{small} queries for 5 contracts, {large} for 20"
         self.assertLessEqual((large - small) / 15, 3, message)
