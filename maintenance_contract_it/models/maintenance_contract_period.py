@@ -301,7 +301,8 @@ class MaintenanceContractPeriod(models.Model):
         invoicing job prepares a batch of invoices): the contracts that have billable work
         not invoiced yet, and the periods whose SLA credit an invoice line already carries.
         :meth:`_compute_extra_amounts` and :meth:`_prepare_invoice_line_values` skip the
-        searches of the others."""
+        searches of the others; and the contracts with an SLA breach in the service
+        periods they credit."""
         contracts = self.contract_id
         not_invoiced = [
             "|",
@@ -344,7 +345,17 @@ class MaintenanceContractPeriod(models.Model):
                 ["maintenance_period_id"],
             )
         }
-        return {"work": work, "credited": credited}
+        # the contracts with a breach in the service periods the invoices credit, from the
+        # earliest: the others credit nothing, without a search each
+        starts = [
+            contract._sla_period_bounds(*service)[0]
+            for period in self
+            for contract in period.contract_id.filtered("sla_policy_id")
+            for service in [contract._get_billed_service_period(period)]
+            if service
+        ]
+        breached = contracts._get_breached_contract_ids(min(starts)) if starts else set()
+        return {"work": work, "credited": credited, "breached": breached}
 
     def _compute_extra_amounts(self, hints=None):
         """Forecast amount_extra, amount_overage and amount_sla_credit (extras) from the
@@ -729,6 +740,8 @@ class MaintenanceContractPeriod(models.Model):
             return []
         if hints is None:
             hints = self._get_extras_hints()
+        if self.id not in hints["credited"] and contract.id not in hints["breached"]:
+            return []
         penalties = contract._get_sla_penalties(*service)
         amount = self.amount_sla_credit if self.id in hints["credited"] else penalties["amount"]
         if self.currency_id.is_zero(amount):

@@ -122,6 +122,35 @@ class MaintenanceContractSlaMixin(models.AbstractModel):
             ]
         )
 
+    def _get_breached_contract_ids(self, since):
+        """Ids of the contracts of ``self`` under an SLA policy with a ticket whose target
+        is breached with a deadline from ``since`` (UTC datetime) on, in one query: the
+        others have no penalty in a period starting then or later (the same conditions as
+        :meth:`_get_breached_ticket_domain`)."""
+        policed = self.filtered("sla_policy_id")
+        if not policed:
+            return set()
+        domain = expression.AND(
+            [
+                [("contract_id", "in", policed.ids)],
+                expression.OR(
+                    [
+                        [
+                            (f"sla_{target}_status", "=", "breached"),
+                            (f"sla_{target}_deadline", ">=", since),
+                        ]
+                        for target, _label in SLA_TARGETS
+                    ]
+                ),
+            ]
+        )
+        return {
+            contract.id
+            for (contract,) in self.env["helpdesk.ticket"]
+            .sudo()
+            ._read_group(domain, ["contract_id"])
+        }
+
     def _sla_period_bounds(self, date_from, date_to):
         """UTC datetimes of the start of ``date_from`` and of the day after ``date_to``, in
         the timezone of the support calendar."""

@@ -423,6 +423,29 @@ class TestBillingSlaCredit(BillingExtrasMixin, MaintenanceSlaCommon):
         self.assertFalse(self._credit_line(move))
         self.assertEqual(self.may.amount_sla_credit, 0.0)
 
+    def test_tickets_searched_only_for_a_contract_with_a_breach(self):
+        """The contracts of a batch with a breach in the service periods credited are read
+        at once: the penalties of the others are not searched, one contract at a time."""
+        Ticket = type(self.env["helpdesk.ticket"])
+        search = Ticket.search
+        searched = []
+
+        def counting(records, domain, *args, **kwargs):
+            searched.append(domain)
+            return search(records, domain, *args, **kwargs)
+
+        self._invoice(self.march)
+        with patch.object(Ticket, "search", counting):
+            # April's invoice credits March's breaches (25.00): searched
+            self._invoice(self.april)
+            self.assertEqual(self.april.amount_sla_credit, 25.0)
+            self.assertTrue(searched)
+            searched.clear()
+            # May's invoice credits April: no breach, no search
+            self._invoice(self.may)
+        self.assertEqual(self.may.amount_sla_credit, 0.0)
+        self.assertEqual(searched, [])
+
     def test_credit_in_the_customer_language(self):
         self.customer.lang = "fr_FR"
         move = self._invoice(self.april)
