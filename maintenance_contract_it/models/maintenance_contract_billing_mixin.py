@@ -703,9 +703,21 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             period_lines = period._prepare_invoice_line_values(hints, fees=fees)
             as_step(period).write(period._get_frozen_amounts(period_lines, fees))
             lines += period_lines
-        return periods.contract_id._prepare_invoice_values(
-            "out_invoice", invoice_date, lines, cache=cache
-        )
+        contracts = periods.contract_id
+        move_type = contracts._billing_get_move_type(lines)
+        if move_type == "out_refund":
+            # the same lines on the credit note, each sign reversed
+            lines = [dict(line, price_unit=-line["price_unit"]) for line in lines]
+        return contracts._prepare_invoice_values(move_type, invoice_date, lines, cache=cache)
+
+    def _billing_get_move_type(self, lines):
+        """Move type of the invoice of the period lines ``lines``: a customer invoice, or a
+        credit note when they total less than zero (back-dated removals of covered
+        equipment worth more than the period's fees): Odoo never posts a customer invoice
+        of a negative total, the credit note is what the customer is owed."""
+        currency = self[:1].currency_id
+        total = sum(currency.round(line["quantity"] * line["price_unit"]) for line in lines)
+        return "out_refund" if currency.compare_amounts(total, 0.0) < 0 else "out_invoice"
 
     # One header for every invoice and credit note of a contract
 

@@ -658,6 +658,39 @@ class TestBillingUnits(BillingCommon):
         june = self._invoice(contract, date(2027, 6, 1))
         self.assertEqual(june.amount_untaxed, 50.0)
 
+    def test_removals_worth_more_than_the_fees_make_a_credit_note(self):
+        pcs = self._workstations(2)
+        contract = self._unit_contract(pcs, in_advance=True)
+        self._invoice(contract, date(2027, 3, 1))
+        self.assertEqual(self._invoice(contract, date(2027, 4, 1)).amount_untaxed, 50.0)
+        # entered on 10 April: both PCs left after 1 March (covered that day only)
+        with freeze_time("2027-04-10"):
+            contract.equipment_coverage_ids.date_to = date(2027, 3, 1)
+        credit = self._invoice(contract, date(2027, 5, 1))
+        # May bills 0 units; March billed 2 in advance, covered 2 × 1/31 day:
+        # -2 × 25.00 × 30/31 = -48.39; April billed 2, covered none: -50.00;
+        # 0.00 - 48.39 - 50.00 = -98.39: a credit note of 98.39, not a negative invoice
+        self.assertEqual(credit.move_type, "out_refund")
+        self.assertEqual(credit.invoice_date, date(2027, 5, 1))
+        self.assertEqual(credit.amount_untaxed, 98.39)
+        # VAT 20 %: 48.39 × 20 % = 9.68 and 50.00 × 20 % = 10.00
+        self.assertEqual(credit.amount_tax, 19.68)
+        lines = credit.invoice_line_ids.filtered("price_subtotal").sorted("price_subtotal")
+        self.assertEqual(lines.mapped("price_subtotal"), [48.39, 50.0])
+        self.assertIn(
+            "Adjustment 03/01/2027 to 03/31/2027: -PC-001 (30 days), -PC-002 (30 days)",
+            lines[0].name,
+        )
+        self.assertTrue(all(line.tax_ids for line in lines))
+        may = self._period(contract, date(2027, 5, 1))
+        self.assertEqual((may.move_id, may.amount_fee), (credit, -98.39))
+        # Odoo posts it (an invoice of a negative total it refuses)
+        credit.action_post()
+        self.assertEqual((credit.state, credit.amount_residual), ("posted", 118.07))
+        # adjusted once: June bills June only (nothing covered)
+        june = self._invoice(contract, date(2027, 6, 1))
+        self.assertEqual((june.move_type, june.amount_untaxed), ("out_invoice", 0.0))
+
     def test_second_back_dated_change_counts_the_first_adjustment(self):
         pcs = self._workstations(3)
         contract = self._unit_contract(pcs[:2])
