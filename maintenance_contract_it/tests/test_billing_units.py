@@ -12,6 +12,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .test_billing import BillingCommon
+from .test_invoice_mentions import text_of
 
 
 @tagged("post_install", "-at_install")
@@ -261,6 +262,52 @@ class TestBillingUnits(BillingCommon):
         self.assertEqual(march.amount_fee, 50.0)
         with self.assertRaises(UserError):
             march.with_user(self.accountant).unit_snapshot = False
+
+    def test_fee_correction_of_a_per_unit_line_corrects_its_minimum(self):
+        """A line billed per covered equipment counts its quantity from the coverage: the
+        Correct Fees wizard shows it read-only and refuses a change (RPC), and corrects its
+        minimum."""
+        self.manager.lang = "en_US"
+        contract = self._unit_contract(self._workstations(2), min_quantity=3.0)
+        fee = contract.line_ids
+        # 2 workstations covered, at least 3: 3 × 25.00 = 75.00
+        self.assertEqual(fee.price_subtotal, 75.0)
+        action = contract.with_user(self.manager).action_open_fee_correction_wizard()
+        Wizard = self.env[action["res_model"]].with_user(self.manager)
+        wizard_form = Form(Wizard.with_context(**action["context"]))
+        wizard_form.reason = "Minimum agreed at 4"
+        with wizard_form.line_ids.edit(0) as line:
+            with self.assertRaisesRegex(AssertionError, "readonly"):
+                line.quantity = 10
+            line.min_quantity = 4
+        wizard_form.save().action_apply()
+        self.assertEqual(fee.min_quantity, 4.0)
+        # 4 × 25.00 = 100.00
+        self.assertEqual(fee.price_subtotal, 100.0)
+        self.assertIn(
+            "Workstation support, Minimum Quantity: 3.00 → 4.00",
+            text_of(contract.message_ids[0].body),
+        )
+        wizard = Wizard.create(
+            {
+                "contract_id": contract.id,
+                "reason": "Over RPC",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "contract_line_id": fee.id,
+                            "price_unit": 25.0,
+                            "quantity": 10.0,
+                            "min_quantity": 4.0,
+                            "tax_ids": [Command.set(fee.tax_ids.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "counted from its units"):
+            wizard.action_apply()
+        self.assertEqual(fee.quantity, 1.0)
 
     def test_template_copies_the_quantity_mode(self):
         template_line = self.template.line_ids[:1]

@@ -5,8 +5,6 @@ from odoo.exceptions import UserError
 
 from ..models.maintenance_step_mixin import as_step
 
-CORRECTED_FIELDS = ("price_unit", "quantity", "tax_ids")
-
 
 class MaintenanceContractFeeCorrectionWizard(models.TransientModel):
     """A manager's logged correction of the fee lines of a contract in force: the periods
@@ -37,6 +35,7 @@ class MaintenanceContractFeeCorrectionWizard(models.TransientModel):
             "contract_line_id": line.id,
             "price_unit": line.price_unit,
             "quantity": line.quantity,
+            "min_quantity": line.min_quantity,
             "tax_ids": [Command.set(line.tax_ids.ids)],
         }
 

@@ -1,5 +1,9 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_amount, formatLang
+
+# what a correction changes on a fee line, in the order of its log
+CORRECTED_FIELDS = ("price_unit", "quantity", "min_quantity", "tax_ids")
 
 
 class MaintenanceContractFeeCorrectionWizardLine(models.TransientModel):
@@ -14,7 +18,13 @@ class MaintenanceContractFeeCorrectionWizardLine(models.TransientModel):
     )
     name = fields.Text(related="contract_line_id.name", string="Description")
     price_unit = fields.Float(string="Unit Price", digits="Product Price")
+    quantity_mode = fields.Selection(related="contract_line_id.quantity_mode")
     quantity = fields.Float(digits="Product Unit of Measure")
+    min_quantity = fields.Float(
+        string="Minimum Quantity",
+        digits="Product Unit of Measure",
+        help="A line billed per unit invoices at least this quantity (0: no minimum).",
+    )
     tax_ids = fields.Many2many("account.tax", string="Taxes")
 
     def _get_changed_values(self):
@@ -27,7 +37,19 @@ class MaintenanceContractFeeCorrectionWizardLine(models.TransientModel):
         if float_compare(self.price_unit, line.price_unit, precision_digits=price_digits):
             values["price_unit"] = self.price_unit
         if float_compare(self.quantity, line.quantity, precision_digits=quantity_digits):
+            if line.quantity_mode != "fixed":
+                raise UserError(
+                    self.env._(
+                        "The quantity of %(line)s is counted from its units (covered "
+                        "equipment or usage counts): correct its minimum quantity instead.",
+                        line=line.name,
+                    )
+                )
             values["quantity"] = self.quantity
+        if line.quantity_mode != "fixed" and float_compare(
+            self.min_quantity, line.min_quantity, precision_digits=quantity_digits
+        ):
+            values["min_quantity"] = self.min_quantity
         if self.tax_ids != line.tax_ids:
             values["tax_ids"] = [fields.Command.set(self.tax_ids.ids)]
         return values
@@ -39,7 +61,7 @@ class MaintenanceContractFeeCorrectionWizardLine(models.TransientModel):
         self.ensure_one()
         line = self.contract_line_id
         entries = []
-        for fname in ("price_unit", "quantity", "tax_ids"):
+        for fname in CORRECTED_FIELDS:
             if fname not in values:
                 continue
             entries.append(
