@@ -74,6 +74,15 @@ class TestBillingCreationMessage(BillingCommon):
         self.assertIn(move.with_context(lang=self.env.user.lang)._creation_message(), made.body)
         self._assert_same_message(made, odoo_made)
 
+    def test_accountant_invoice_now_logs_the_creation_message(self):
+        """An accountant (invoicing rights, no administration) invoicing a contract: the
+        creation message is logged, authored by the accountant."""
+        contract = self._billing_contract("2027-01-01").with_user(self.accountant)
+        move = contract._invoice_periods(contract._get_periods_due(date(2027, 1, 1)))
+        made = self._creation_message(move)
+        self.assertEqual(made.author_id, self.accountant.partner_id)
+        self.assertEqual(made.subtype_id, self.env.ref("account.mt_invoice_created"))
+
     def test_credit_note_creation_message(self):
         """A credit note has no creation subtype: Odoo logs it as a note, so does the
         module."""
