@@ -698,7 +698,10 @@ class MaintenanceContractBillingMixin(models.AbstractModel):
             # the units of the fees billed per unit, frozen with the invoice (counted again
             # when a former attempt left them)
             unit_hints = cache.get("unit_hints")
-            as_step(period).write({"unit_snapshot": period._get_unit_snapshot(fees, unit_hints)})
+            snapshot = period._get_unit_snapshot(fees, unit_hints)
+            if snapshot != period.unit_snapshot:
+                # a period of fixed fees has none: no write
+                as_step(period).write({"unit_snapshot": snapshot})
             period._on_units_adjusted(unit_hints)
             period_lines = period._prepare_invoice_line_values(hints, fees=fees)
             as_step(period).write(period._get_frozen_amounts(period_lines, fees))

@@ -398,12 +398,17 @@ class MaintenanceContractPeriod(models.Model):
         """Label of an invoice line of the period, dates in the customer's language."""
         self.ensure_one()
         lang = self.partner_id.lang or self.env.lang
-        dates = self.with_context(lang=lang).env._(
-            "%(start)s to %(end)s",
-            start=format_date(self.env, self.date_start, lang_code=lang),
-            end=format_date(self.env, self.date_end, lang_code=lang),
-        )
-        return f"{description} – {dates}"
+        # the periods of a batch share their dates: formatted once per transaction (Odoo's
+        # transaction cache, as ir.fields does), not twice per invoice line
+        key = ("maintenance.contract.period dates", lang, self.date_start, self.date_end)
+        cache = self.env.cr.cache
+        if key not in cache:
+            cache[key] = self.with_context(lang=lang).env._(
+                "%(start)s to %(end)s",
+                start=format_date(self.env, self.date_start, lang_code=lang),
+                end=format_date(self.env, self.date_end, lang_code=lang),
+            )
+        return f"{description} – {cache[key]}"
 
     def _prepare_invoice_line_values(self, hints=None, fees=None):
         """Values of the invoice lines of the period (``account.move.line``), each with
